@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import chardet from 'chardet';
+import { ExportFileError } from '../errors.js';
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export interface EncodingInfo {
+  encoding: TextEncoding;
+  bom: boolean;
+  /** chardet's guess when the bytes were not valid UTF-8 (we read them as Windows-1252 either way). */
+  guessed?: string;
+}
+
+export interface ByteScan extends EncodingInfo {
+  sizeBytes: number;
+  /** Hash of the file's bytes: a plan made from this file is only valid while the file is unchanged. */
+  sha256: string;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * One pass over the raw bytes: hash, byte-order mark, UTF-8 validity and a binary check. Kartra writes UTF-8, but a
+ * file re-saved by Excel on Windows arrives as Windows-1252, and the two cannot be told apart from the first
+ * kilobytes alone, so the whole file is validated before a single row is read.
+ */
+export async function scanBytes(path: string, displayName: string): Promise<ByteScan> {
+  const hash = createHash('sha256');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let head: Buffer | undefined;
+  let sizeBytes = 0;
+  let validUtf8 = true;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (head === undefined || head.length < SNIFF_BYTES) {
+      head = head === undefined ? chunk.subarray(0, SNIFF_BYTES) : Buffer.concat([head, chunk]).subarray(0, SNIFF_BYTES);
+    }
+    if (validUtf8) {
+      try {
+        utf8.decode(chunk, { stream: true });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    sizeBytes += chunk.length;
+  }
+  if (validUtf8) {
+    try {
+      utf8.decode();
+    } catch {
+      validUtf8 = false; // the file ends in the middle of a multi-byte character
+    }
+  }
+  const sha256 = hash.digest('hex');
+  if (head === undefined || sizeBytes === 0) {
+    throw new ExportFileError(displayName, 'the file is empty', 'Export it again from Kartra; the download may have been interrupted');
+  }
+  const bomEncoding = encodingFromBom(head);
+  if (bomEncoding) return { ...bomEncoding, sizeBytes, sha256 };
+  rejectBinary(head, displayName);
+  if (validUtf8) return { encoding: 'utf-8', bom: false, sizeBytes, sha256 };
+  const guessed = chardet.detect(head) ?? undefined;
+  return { encoding: 'windows-1252', bom: false, guessed, sizeBytes, sha256 };
+}
+
+function encodingFromBom(head: Buffer): EncodingInfo | undefined {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: true };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true };
+  return undefined;
+}
+
+/** Text exports never contain NUL bytes (UTF-16 with a BOM was handled before); workbooks and images do. */
+function rejectBinary(head: Buffer, displayName: string): void {
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    throw new ExportFileError(
+      displayName,
+      'this is a zip archive or an Excel workbook (.xlsx), not a CSV export',
+      'Open it in Excel and save it as "CSV UTF-8", or unzip it and use the CSV files inside',
+    );
+  }
+  const nul = head.indexOf(0);
+  if (nul !== -1) {
+    const looksUtf16 = head.length >= 4 && (head[1] === 0 || head[0] === 0) && head.indexOf(0, nul + 2) !== -1;
+    throw new ExportFileError(
+      displayName,
+      looksUtf16
+        ? 'this looks like UTF-16 text without a byte-order mark, which cannot be read safely'
+        : `this is a binary file, not a CSV export (byte 0x00 at offset ${nul})`,
+      looksUtf16 ? 'Save it again as "CSV UTF-8"' : 'Use the CSV file downloaded from Kartra',
+    );
+  }
+}

@@ -1,0 +1,288 @@
+import { normalizeHeader } from './columns.js';
+import { isCountry } from './countries.js';
+import { hasTime, matchDate, slashOrder, type DateShape, type SlashOrder } from './dates.js';
+import { splitMultiValue, type MultiValueSeparator } from './multi-value.js';
+import {
+  isBooleanWord,
+  isEmail,
+  isMoney,
+  isNumber,
+  isPhoneShaped,
+  isPlaceholder,
+  isUrl,
+  isZeroDate,
+} from './values.js';
+
+export type ValueType =
+  | 'empty'
+  | 'email'
+  | 'phone'
+  | 'date'
+  | 'datetime'
+  | 'number'
+  | 'money'
+  | 'boolean'
+  | 'url'
+  | 'country'
+  | 'enumeration'
+  | 'multi-value'
+  | 'long-text'
+  | 'text';
+
+export interface ColumnProfile {
+  name: string;
+  index: number;
+  type: ValueType;
+  /** Share of the column's real values (not empty, not placeholders) that fit `type`. */
+  typeShare: number;
+  /** Date columns: the format of most values, e.g. "YYYY-MM-DD HH:mm:ss" or "MM/DD/YYYY HH:mm". */
+  dateFormat?: string;
+  /** Slashed dates: which number is the day, decided from the whole column. */
+  dateOrder?: SlashOrder;
+  /** Multi-value columns: the separator this column uses. */
+  separator?: MultiValueSeparator;
+  rows: number;
+  filled: number;
+  fillRate: number;
+  placeholders: number;
+  distinct: number;
+  /** Distinct values stopped being counted at DISTINCT_CAP: `distinct` is a lower bound. */
+  distinctCapped: boolean;
+  maxLength: number;
+  /** Up to five distinct values as they appear, truncated to 80 characters. Untrusted data from the export. */
+  samples: string[];
+  /** Lines of up to five real values that did not fit `type` (a date column's non-dates, an email column's non-emails). */
+  nonConformingLines: number[];
+  nonConforming: number;
+}
+
+export const DISTINCT_CAP = 100_000;
+const SAMPLE_COUNT = 5;
+const SAMPLE_LENGTH = 80;
+const ITEM_CAP = 2_000;
+
+// What a value looks like, as bits, so a repeated value is classified once and then looked up.
+const EMAIL = 1;
+const PHONE = 2;
+const URL = 4;
+const NUMBER = 8;
+const MONEY = 16;
+const BOOLEAN = 32;
+const COUNTRY = 64;
+const DATE = 128;
+const FIRST_OVER_12 = 256;
+const SECOND_OVER_12 = 512;
+const PHONE_PUNCTUATED = 1024;
+const DATE_SHAPES: DateShape[] = [
+  'YYYY-MM-DD',
+  'YYYY-MM-DD HH:mm:ss',
+  'YYYY/MM/DD',
+  'slash-date',
+  'slash-datetime',
+  'DD Mon YYYY',
+  'DD Mon YYYY HH:mm:ss',
+];
+const SHAPE_SHIFT = 12; // bits 12..14 hold the date shape index
+
+function classify(v: string): number {
+  let bits = 0;
+  if (v.includes('@')) return isEmail(v) ? EMAIL : 0;
+  if (isUrl(v)) return URL;
+  const date = matchDate(v);
+  if (date) {
+    bits |= DATE | (DATE_SHAPES.indexOf(date.shape) << SHAPE_SHIFT);
+    if ((date.first ?? 0) > 12) bits |= FIRST_OVER_12;
+    if ((date.second ?? 0) > 12) bits |= SECOND_OVER_12;
+    return bits;
+  }
+  if (isNumber(v)) bits |= NUMBER;
+  if (isMoney(v)) bits |= MONEY;
+  if (isBooleanWord(v) || v === '0' || v === '1') bits |= BOOLEAN;
+  if (isPhoneShaped(v)) {
+    bits |= PHONE;
+    if (!/^\d+$/.test(v)) bits |= PHONE_PUNCTUATED;
+  }
+  if (bits === 0 && isCountry(v)) bits |= COUNTRY;
+  return bits;
+}
+
+const PHONE_HEADER = /(^|_)(phone|tel|telephone|mobile|cell|fax|whatsapp)(_|$)/;
+const MONEY_HEADER = /(amount|price|revenue|cost|discount|profit|tax|total|payment|usd|eur|gbp)/;
+const MULTI_HEADER = /^(tags?|lists?|sequences?)$/;
+
+/** Builds one column's profile from its values, streamed once, in bounded memory. */
+export class ColumnProfiler {
+  private rows = 0;
+  private filled = 0;
+  private placeholders = 0;
+  private zeroDates = 0;
+  private readonly seen = new Map<string, number>();
+  private distinctCapped = false;
+  private readonly counts = new Map<number, number>();
+  private readonly shapeCounts = new Array<number>(DATE_SHAPES.length).fill(0);
+  private firstOver12 = false;
+  private secondOver12 = false;
+  private maxLength = 0;
+  private totalLength = 0;
+  private withNewline = 0;
+  private withSemicolon = 0;
+  private withComma = 0;
+  private readonly items = new Set<string>();
+  private itemCount = 0;
+  private readonly samples: string[] = [];
+  /** Lines of the first few values of each "kind" (bits), to name examples of the values that do not fit. */
+  private readonly linesByBits = new Map<number, number[]>();
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+  ) {}
+
+  add(raw: string, line: number): void {
+    this.rows++;
+    if (raw.length === 0) return;
+    const v = raw.trim();
+    if (v.length === 0) return;
+    this.filled++;
+    if (isPlaceholder(v)) {
+      this.placeholders++;
+      return;
+    }
+    if (isZeroDate(v)) {
+      this.zeroDates++;
+      return;
+    }
+    let bits = this.seen.get(v);
+    if (bits === undefined) {
+      bits = classify(v);
+      if (this.seen.size < DISTINCT_CAP) this.seen.set(v, bits);
+      else this.distinctCapped = true;
+      if (this.samples.length < SAMPLE_COUNT) this.samples.push(truncate(v));
+    }
+    this.counts.set(bits, (this.counts.get(bits) ?? 0) + 1);
+    const lines = this.linesByBits.get(bits);
+    if (lines === undefined) this.linesByBits.set(bits, [line]);
+    else if (lines.length < SAMPLE_COUNT) lines.push(line);
+    if (v.length > this.maxLength) this.maxLength = v.length;
+    this.totalLength += v.length;
+    if (v.includes('\n')) this.withNewline++;
+    const semicolon = v.includes(';');
+    const comma = v.includes(',');
+    if (semicolon) this.withSemicolon++;
+    if (comma) this.withComma++;
+    if ((semicolon || comma) && this.items.size < ITEM_CAP) {
+      for (const item of splitMultiValue(v, semicolon ? ';' : ',')) {
+        this.itemCount++;
+        if (this.items.size < ITEM_CAP) this.items.add(item.toLowerCase());
+      }
+    }
+  }
+
+  result(): ColumnProfile {
+    const real = this.filled - this.placeholders - this.zeroDates;
+    const share = (mask: number): number => (real === 0 ? 0 : this.countWhere((bits) => (bits & mask) !== 0) / real);
+    for (const [bits, count] of this.counts) {
+      if (bits & DATE) this.shapeCounts[(bits >> SHAPE_SHIFT) & 7]! += count;
+      if (bits & FIRST_OVER_12) this.firstOver12 = true;
+      if (bits & SECOND_OVER_12) this.secondOver12 = true;
+    }
+    const { type, fits } = this.decideType(real, share);
+    const profile: ColumnProfile = {
+      name: this.name,
+      index: this.index,
+      type,
+      typeShare: round(real === 0 ? 0 : this.countWhere(fits) / real),
+      rows: this.rows,
+      filled: this.filled,
+      fillRate: round(this.rows === 0 ? 0 : this.filled / this.rows),
+      placeholders: this.placeholders,
+      distinct: this.seen.size,
+      distinctCapped: this.distinctCapped,
+      maxLength: this.maxLength,
+      samples: this.samples,
+      ...this.nonConformingOf(fits),
+    };
+    if (type === 'date' || type === 'datetime') Object.assign(profile, this.dateDetails());
+    if (type === 'multi-value') profile.separator = this.separator();
+    return profile;
+  }
+
+  private decideType(real: number, share: (mask: number) => number): { type: ValueType; fits: (bits: number) => boolean } {
+    const has = (mask: number) => (bits: number) => (bits & mask) !== 0;
+    const header = normalizeHeader(this.name);
+    const distinct = this.seen.size;
+    if (real === 0) return { type: 'empty', fits: () => false };
+    if (share(EMAIL) >= 0.8) return { type: 'email', fits: has(EMAIL) };
+    if (share(DATE) >= 0.8) {
+      const timed = this.shapeCounts.reduce((n, c, i) => n + (hasTime(DATE_SHAPES[i]!) ? c : 0), 0);
+      return { type: timed * 2 >= share(DATE) * real ? 'datetime' : 'date', fits: has(DATE) };
+    }
+    if (share(URL) >= 0.8) return { type: 'url', fits: has(URL) };
+    if (MULTI_HEADER.test(header)) return { type: 'multi-value', fits: () => true };
+    const booleanOnly = this.countWhere(has(BOOLEAN)) === real;
+    if (booleanOnly && distinct >= 2 && distinct <= 4 && !this.distinctCapped) return { type: 'boolean', fits: has(BOOLEAN) };
+    if (share(PHONE) >= 0.8 && (PHONE_HEADER.test(header) || share(PHONE_PUNCTUATED) >= 0.5)) {
+      return { type: 'phone', fits: has(PHONE) };
+    }
+    const moneyOnly = this.countWhere((b) => (b & MONEY) !== 0 && (b & NUMBER) === 0);
+    if (share(MONEY | NUMBER) >= 0.95 && (moneyOnly > 0 || MONEY_HEADER.test(header))) {
+      return { type: 'money', fits: has(MONEY | NUMBER) };
+    }
+    if (share(NUMBER) >= 0.95) return { type: 'number', fits: has(NUMBER) };
+    if (share(COUNTRY) >= 0.8) return { type: 'country', fits: has(COUNTRY) };
+    if (this.looksMultiValued(real)) return { type: 'multi-value', fits: () => true };
+    if (this.maxLength > 255 || this.withNewline > 0 || this.totalLength / real > 80) return { type: 'long-text', fits: () => true };
+    if (!this.distinctCapped && distinct <= 30 && distinct * 3 <= real) return { type: 'enumeration', fits: () => true };
+    return { type: 'text', fits: () => true };
+  }
+
+  /** Cells hold short items joined by one separator, and the same items come back across rows: tags, checkboxes. */
+  private looksMultiValued(real: number): boolean {
+    const separated = Math.max(this.withSemicolon, this.withComma);
+    if (separated < 2 || separated / real < 0.1 || this.itemCount === 0) return false;
+    const itemsRepeat = this.items.size * 2 <= this.itemCount;
+    const averageItem = this.totalLength / Math.max(this.itemCount, real);
+    return itemsRepeat && averageItem <= 40 && this.withNewline === 0;
+  }
+
+  private separator(): MultiValueSeparator {
+    return this.withComma > this.withSemicolon ? ',' : ';';
+  }
+
+  private dateDetails(): Pick<ColumnProfile, 'dateFormat' | 'dateOrder'> {
+    let best = 0;
+    this.shapeCounts.forEach((c, i) => {
+      if (c > this.shapeCounts[best]!) best = i;
+    });
+    const shape = DATE_SHAPES[best]!;
+    if (shape !== 'slash-date' && shape !== 'slash-datetime') return { dateFormat: shape };
+    const order = slashOrder(this.firstOver12, this.secondOver12);
+    const dayMonth = order === 'day-first' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
+    return { dateFormat: shape === 'slash-date' ? dayMonth : `${dayMonth} HH:mm`, dateOrder: order };
+  }
+
+  private nonConformingOf(fits: (bits: number) => boolean): Pick<ColumnProfile, 'nonConforming' | 'nonConformingLines'> {
+    let nonConforming = 0;
+    const lines: number[] = [];
+    for (const [bits, count] of this.counts) {
+      if (fits(bits)) continue;
+      nonConforming += count;
+      lines.push(...(this.linesByBits.get(bits) ?? []));
+    }
+    return { nonConforming, nonConformingLines: lines.sort((a, b) => a - b).slice(0, SAMPLE_COUNT) };
+  }
+
+  private countWhere(predicate: (bits: number) => boolean): number {
+    let n = 0;
+    for (const [bits, count] of this.counts) if (predicate(bits)) n += count;
+    return n;
+  }
+}
+
+function truncate(v: string): string {
+  return v.length <= SAMPLE_LENGTH ? v : `${v.slice(0, SAMPLE_LENGTH - 1)}…`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,210 @@
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parse, CsvError } from 'csv-parse';
+import { ExportFileError } from '../errors.js';
+import { TXT_IMPORT_COLUMNS } from './columns.js';
+import { detectDialect, widthWithoutTrailingEmpties, type Dialect } from './dialect.js';
+import { scanBytes, type ByteScan } from './encoding.js';
+import { openTextStream } from './text-stream.js';
+
+/** The longest record accepted. Kartra caps fields at 255 characters; a long note or bio is far below this. */
+export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+const SAMPLE_CHARS = 256 * 1024;
+
+export interface ExportHead {
+  path: string;
+  /** What errors and reports call the file: its base name. */
+  name: string;
+  bytes: ByteScan;
+  dialect: Dialect;
+  /** Column names, trimmed; synthesised for header-less files. */
+  header: string[];
+}
+
+export interface ExportRow {
+  /** Physical line where the record starts; the header is line 1. */
+  line: number;
+  /** One cell per header column (missing cells are ''), NFC-normalised, untrimmed. */
+  cells: string[];
+  /** Cells beyond the header that are not empty. Non-empty means the row is ragged. */
+  extra: string[];
+  /** The record had fewer cells than the header, or non-empty cells past it. */
+  ragged: boolean;
+}
+
+/**
+ * Opens an export: checks it is a readable, non-empty text file, decides its encoding and dialect and reads its
+ * header. Throws ExportFileError with what to do for every problem a person can fix.
+ */
+export async function openExport(path: string): Promise<ExportHead> {
+  const name = basename(path);
+  await checkReadableFile(path, name);
+  const bytes = await scanBytes(path, name);
+  const sample = await readTextSample(path, bytes);
+  if (sample.trim() === '') {
+    throw new ExportFileError(name, 'the file holds no text, only blank lines', 'Export it again from Kartra');
+  }
+  const dialect = detectDialect(sample);
+  const head: ExportHead = { path, name, bytes, dialect, header: [] };
+  const first = await readFirstRecord(head);
+  head.header = dialect.hasHeader ? namedHeader(first) : syntheticHeader(first.length);
+  if (dialect.hasHeader) rejectDuplicateHeaders(head);
+  return head;
+}
+
+/** Streams the data rows of an opened export, with their line numbers, never dropping or shifting one. */
+export async function* readRows(head: ExportHead): AsyncGenerator<ExportRow> {
+  const width = head.header.length;
+  let skipHeader = head.dialect.hasHeader;
+  for await (const { record, line } of records(head)) {
+    if (skipHeader) {
+      skipHeader = false;
+      continue;
+    }
+    const used = widthWithoutTrailingEmpties(record);
+    const extra = used > width ? record.slice(width, used) : [];
+    const cells = record.length === width ? record : padOrCut(record, width);
+    // Empty cells past the header are a trailing delimiter, harmless. Missing cells are not: nothing says which
+    // column lost its value, so the row is reported rather than guessed at.
+    const ragged = record.length < width || extra.length > 0;
+    yield { line, cells, extra, ragged };
+  }
+}
+
+interface NumberedRecord {
+  record: string[];
+  line: number;
+}
+
+/** csv-parse over the decoded text, with each record's starting line and errors turned into user errors. */
+async function* records(head: ExportHead): AsyncGenerator<NumberedRecord> {
+  const parser = openTextStream(head.path, head.bytes.encoding).pipe(
+    parse({
+      delimiter: head.dialect.delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_BYTES,
+      info: true,
+    }),
+  );
+  let lastEndLine = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // info.lines is the line the record ends on; a quoted newline inside the record moves it down.
+      yield { record, line: info.lines - newlinesIn(record) };
+      lastEndLine = info.lines;
+    }
+  } catch (error) {
+    throw parseErrorToUserError(error, head.name, lastEndLine + 1);
+  }
+}
+
+function newlinesIn(record: string[]): number {
+  let count = 0;
+  for (const cell of record) {
+    if (cell.length === 0) continue;
+    let at = cell.indexOf('\n');
+    while (at !== -1) {
+      count++;
+      at = cell.indexOf('\n', at + 1);
+    }
+    if (count === 0 && cell.includes('\r')) count += cell.split('\r').length - 1;
+  }
+  return count;
+}
+
+function parseErrorToUserError(error: unknown, name: string, recordStartLine: number): unknown {
+  if (!(error instanceof CsvError)) return error;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ExportFileError(
+        name,
+        'a quoted cell starting on this line is never closed, so the rest of the file would be read as one cell',
+        'Open the file in a text editor, find the stray double quote (") on this line and remove or close it',
+        recordStartLine,
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ExportFileError(
+        name,
+        `a record starting on this line is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB: an unclosed quote or not a CSV export`,
+        'Check the line for a stray double quote ("), or export the file again from Kartra',
+        recordStartLine,
+      );
+    default:
+      return new ExportFileError(name, `the CSV cannot be read (${error.message})`, 'Export the file again from Kartra', recordStartLine);
+  }
+}
+
+async function checkReadableFile(path: string, name: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ExportFileError(name, 'no such file', 'Check the path and the file name');
+    if (code === 'EACCES') throw new ExportFileError(name, 'permission denied', 'Give your user read access to the file');
+    throw error;
+  }
+  if (!info.isFile()) throw new ExportFileError(name, 'not a regular file', 'Give the path of a CSV export file');
+  try {
+    await access(path, constants.R_OK);
+  } catch {
+    throw new ExportFileError(name, 'permission denied: the file cannot be read', 'Give your user read access to the file');
+  }
+}
+
+async function readTextSample(path: string, bytes: ByteScan): Promise<string> {
+  if (bytes.sizeBytes <= SAMPLE_CHARS) return decodeAll(await readFile(path), bytes);
+  let text = '';
+  for await (const chunk of openTextStream(path, bytes.encoding)) {
+    text += chunk as string;
+    if (text.length >= SAMPLE_CHARS) break;
+  }
+  return text;
+}
+
+function decodeAll(buffer: Buffer, bytes: ByteScan): string {
+  return new TextDecoder(bytes.encoding === 'windows-1252' ? 'windows-1252' : bytes.encoding).decode(buffer).normalize('NFC');
+}
+
+async function readFirstRecord(head: ExportHead): Promise<string[]> {
+  for await (const { record } of records(head)) return record;
+  throw new ExportFileError(head.name, 'the file holds no rows', 'Export it again from Kartra');
+}
+
+/** Trailing empty header cells are a trailing delimiter; an empty name in the middle still needs a name. */
+function namedHeader(first: string[]): string[] {
+  return first.slice(0, widthWithoutTrailingEmpties(first)).map((h, i) => h.trim() || `column_${i + 1}`);
+}
+
+function syntheticHeader(width: number): string[] {
+  if (width === TXT_IMPORT_COLUMNS.length) return [...TXT_IMPORT_COLUMNS];
+  return Array.from({ length: width }, (_, i) => `column_${i + 1}`);
+}
+
+function rejectDuplicateHeaders(head: ExportHead): void {
+  const seen = new Map<string, number>();
+  head.header.forEach((h, i) => {
+    if (h === '') return;
+    const before = seen.get(h.toLowerCase());
+    if (before !== undefined) {
+      throw new ExportFileError(
+        head.name,
+        `the header names column "${h}" twice (columns ${before + 1} and ${i + 1}), so its values would be ambiguous`,
+        'Rename one of the two columns in the header row',
+        1,
+      );
+    }
+    seen.set(h.toLowerCase(), i);
+  });
+}
+
+function padOrCut(record: string[], width: number): string[] {
+  if (record.length > width) return record.slice(0, width);
+  const cells = record.slice();
+  while (cells.length < width) cells.push('');
+  return cells;
+}
