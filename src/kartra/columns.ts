@@ -27,6 +27,8 @@ export type LeadField = (typeof LEAD_FIELDS)[number];
 
 /** Label-style spellings whose normalised form differs from the API name. */
 const LEAD_ALIASES: Record<string, LeadField> = {
+  first: 'first_name',
+  last: 'last_name',
   lead_id: 'id',
   contact_id: 'id',
   email_address: 'email',

@@ -66,3 +66,40 @@ export function slashOrder(sawFirstOver12: boolean, sawSecondOver12: boolean): S
   if (sawSecondOver12) return 'month-first';
   return 'ambiguous';
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * A date value as milliseconds of its wall-clock time read as UTC: a sort key for values of one column, which share
+ * one time zone (Kartra's is US-Eastern, with no offset written). Slashed dates follow the column's order.
+ * Undefined when the value is not a date.
+ */
+export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): number | undefined {
+  const match = matchDate(v);
+  if (!match) return undefined;
+  const numbers = v.match(/\d+/g)!.map(Number);
+  let year: number, month: number, day: number, rest: number[];
+  switch (match.shape) {
+    case 'YYYY-MM-DD':
+    case 'YYYY-MM-DD HH:mm:ss':
+    case 'YYYY/MM/DD':
+      [year, month, day, ...rest] = numbers as [number, number, number, ...number[]];
+      break;
+    case 'DD Mon YYYY':
+    case 'DD Mon YYYY HH:mm:ss':
+      [day, year, ...rest] = numbers as [number, number, ...number[]];
+      month = MONTHS.indexOf(v.replace(/^\d+ /, '').slice(0, 3).toLowerCase()) + 1;
+      break;
+    default: {
+      const [a, b, y, ...time] = numbers as [number, number, number, ...number[]];
+      [month, day] = order === 'day-first' ? [b, a] : [a, b];
+      year = y < 100 ? 2000 + y : y;
+      rest = time;
+      if (/pm$/i.test(v) && rest[0] !== undefined && rest[0] < 12) rest[0] += 12;
+      if (/am$/i.test(v) && rest[0] === 12) rest[0] = 0;
+    }
+  }
+  const [hours = 0, minutes = 0, seconds = 0] = rest;
+  const ms = Date.UTC(year, month - 1, day, hours, minutes, seconds);
+  return Number.isNaN(ms) ? undefined : ms;
+}

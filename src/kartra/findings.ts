@@ -42,3 +42,46 @@ export interface Finding {
 }
 
 export const MAX_EXAMPLE_LINES = 5;
+
+/** Counts findings per code (and column) as rows are read, keeping the first example lines. */
+export class FindingCollector {
+  private readonly byKey = new Map<string, Finding>();
+
+  constructor(private readonly file?: string) {}
+
+  add(code: FindingCode, line: number, column?: string): void {
+    const key = column === undefined ? code : `${code}\u0000${column}`;
+    let finding = this.byKey.get(key);
+    if (finding === undefined) {
+      const { severity, text } = FINDING_CODES[code];
+      finding = { code, severity, message: text, count: 0, exampleLines: [] };
+      if (column !== undefined) finding.column = column;
+      if (this.file !== undefined) finding.file = this.file;
+      this.byKey.set(key, finding);
+    }
+    finding.count++;
+    if (finding.exampleLines.length < MAX_EXAMPLE_LINES) finding.exampleLines.push(line);
+  }
+
+  /** Adds a finding counted elsewhere (a column profile's non-conforming values). */
+  addCounted(code: FindingCode, count: number, exampleLines: number[], column?: string): void {
+    if (count === 0) return;
+    const { severity, text } = FINDING_CODES[code];
+    const finding: Finding = { code, severity, message: text, count, exampleLines: exampleLines.slice(0, MAX_EXAMPLE_LINES) };
+    if (column !== undefined) finding.column = column;
+    if (this.file !== undefined) finding.file = this.file;
+    this.byKey.set(`${code}\u0000${column ?? ''}`, finding);
+  }
+
+  list(): Finding[] {
+    const order = Object.keys(FINDING_CODES);
+    return [...this.byKey.values()].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
+  }
+}
+
+/** Total count per code, over findings of one or many files. */
+export function countByCode(findings: Finding[]): Partial<Record<FindingCode, number>> {
+  const totals: Partial<Record<FindingCode, number>> = {};
+  for (const f of findings) totals[f.code] = (totals[f.code] ?? 0) + f.count;
+  return totals;
+}

@@ -90,28 +90,26 @@ async function* records(head: ExportHead): AsyncGenerator<NumberedRecord> {
       info: true,
     }),
   );
+  // Line numbers are counted here, not taken from csv-parse: it counts a CRLF inside a quoted cell as two lines.
   let lastEndLine = 0;
+  let blankLinesBefore = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // info.lines is the line the record ends on; a quoted newline inside the record moves it down.
-      yield { record, line: info.lines - newlinesIn(record) };
-      lastEndLine = info.lines;
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { empty_lines: number } }>) {
+      const line = lastEndLine + 1 + (info.empty_lines - blankLinesBefore);
+      blankLinesBefore = info.empty_lines;
+      lastEndLine = line + lineBreaksIn(record);
+      yield { record, line };
     }
   } catch (error) {
     throw parseErrorToUserError(error, head.name, lastEndLine + 1);
   }
 }
 
-function newlinesIn(record: string[]): number {
+function lineBreaksIn(record: string[]): number {
   let count = 0;
   for (const cell of record) {
-    if (cell.length === 0) continue;
-    let at = cell.indexOf('\n');
-    while (at !== -1) {
-      count++;
-      at = cell.indexOf('\n', at + 1);
-    }
-    if (count === 0 && cell.includes('\r')) count += cell.split('\r').length - 1;
+    if (cell.length === 0 || (!cell.includes('\n') && !cell.includes('\r'))) continue;
+    count += cell.match(/\r\n|\r|\n/g)!.length;
   }
   return count;
 }

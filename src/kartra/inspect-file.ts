@@ -1,0 +1,185 @@
+import { leadFieldOf, normalizeHeader, transactionColumnKey, type LeadField } from './columns.js';
+import { countryCode } from './countries.js';
+import { wallClockMillis } from './dates.js';
+import type { DuplicateFinder } from './dedupe.js';
+import type { Dialect } from './dialect.js';
+import type { TextEncoding } from './encoding.js';
+import { FindingCollector, type Finding } from './findings.js';
+import { detectKind, type KindDetection } from './kind.js';
+import { parseKartraPhone } from './phone.js';
+import { ColumnProfiler, type ColumnProfile } from './profile.js';
+import { openExport, readRows, type ExportHead } from './read.js';
+import {
+  characterCount,
+  hasMojibake,
+  isEmail,
+  isExcelScientific,
+  isFormulaLike,
+  isPlaceholder,
+  isZeroDate,
+} from './values.js';
+import { ExportFileError } from '../errors.js';
+
+export interface InspectedFile {
+  path: string;
+  name: string;
+  sizeBytes: number;
+  sha256: string;
+  encoding: TextEncoding;
+  bom: boolean;
+  /** chardet's guess for a file that was not UTF-8. */
+  encodingGuess?: string;
+  dialect: Dialect;
+  kind: KindDetection;
+  header: string[];
+  /** Data rows (blank lines and the header not counted). */
+  rows: number;
+  /** Rows a migration must not import: ragged rows, and for leads rows without a valid email. */
+  rejectedRows: number;
+  columns: ColumnProfile[];
+  findings: Finding[];
+}
+
+const TRUE_WORDS = new Set(['1', 'yes', 'true', 'y']);
+
+/**
+ * Reads one export once: profiles every column, counts findings, and hands each lead's identity to the dataset's
+ * duplicate finder (duplicates are a property of the whole dataset, not of one file).
+ */
+export async function inspectFile(path: string, duplicates?: DuplicateFinder): Promise<InspectedFile> {
+  const head = await openExport(path);
+  const kind = detectKind(path, head.header, head.dialect.hasHeader);
+  const findings = new FindingCollector(head.name);
+  const profilers = head.header.map((name, i) => new ColumnProfiler(name, i));
+  const rowCheck = rowChecksFor(kind.kind, head, findings);
+  const identities: Identity[] = [];
+  let rows = 0;
+  let rejectedRows = 0;
+
+  for await (const row of readRows(head)) {
+    rows++;
+    const { cells, line } = row;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      if (cell.length === 0) continue;
+      profilers[i]!.add(cell, line);
+      checkCell(cell, line, head.header[i]!, findings);
+    }
+    for (const cell of row.extra) checkCell(cell, line, '(beyond the header)', findings);
+    if (row.ragged) {
+      findings.add('ragged_row', line);
+      rejectedRows++;
+      continue;
+    }
+    const identity = rowCheck(cells, line);
+    if (identity === 'rejected') rejectedRows++;
+    else if (identity) identities.push(identity);
+  }
+  if (rows === 0) {
+    throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
+  }
+  const columns = profilers.map((p) => p.result());
+  for (const column of columns) {
+    if (column.type === 'date' || column.type === 'datetime') {
+      findings.addCounted('unparseable_date', column.nonConforming, column.nonConformingLines, column.name);
+    }
+  }
+  registerIdentities(identities, head, columns, duplicates);
+  return {
+    path,
+    name: head.name,
+    sizeBytes: head.bytes.sizeBytes,
+    sha256: head.bytes.sha256,
+    encoding: head.bytes.encoding,
+    bom: head.bytes.bom,
+    ...(head.bytes.guessed ? { encodingGuess: head.bytes.guessed } : {}),
+    dialect: head.dialect,
+    kind,
+    header: head.header,
+    rows,
+    rejectedRows,
+    columns,
+    findings: findings.list(),
+  };
+}
+
+function checkCell(cell: string, line: number, column: string, findings: FindingCollector): void {
+  const v = cell.trim();
+  if (v.length === 0) return;
+  if (isPlaceholder(v)) findings.add('placeholder', line, column);
+  else if (isZeroDate(v)) findings.add('zero_date', line, column);
+  else if (isExcelScientific(v)) findings.add('excel_scientific', line, column);
+  if (isFormulaLike(v)) findings.add('formula_like', line, column);
+  if (v.length > 255 && characterCount(v) > 255) findings.add('over_255', line, column);
+  if (hasMojibake(v)) findings.add('mojibake', line, column);
+}
+
+/** What a row contributes to duplicate detection; the join date stays raw until its column's format is known. */
+interface Identity {
+  line: number;
+  id?: string;
+  email?: string;
+  joined?: string;
+}
+
+type RowCheck = (cells: string[], line: number) => Identity | 'rejected' | undefined;
+
+function rowChecksFor(kind: KindDetection['kind'], head: ExportHead, findings: FindingCollector): RowCheck {
+  if (kind === 'leads' || kind === 'contact-list') return leadRowChecks(head, findings);
+  if (kind === 'transactions') return idOnly(head.header.findIndex((h) => transactionColumnKey(h) === 'id'));
+  if (kind === 'subscriptions') return idOnly(head.header.findIndex((h) => normalizeHeader(h) === 'subscription_id'));
+  return () => undefined;
+}
+
+function idOnly(idColumn: number): RowCheck {
+  if (idColumn === -1) return () => undefined;
+  return (cells, line) => {
+    const id = cells[idColumn]!.trim();
+    return id && !isPlaceholder(id) ? { line, id } : undefined;
+  };
+}
+
+function leadRowChecks(head: ExportHead, findings: FindingCollector): RowCheck {
+  const column = (field: LeadField): number => head.header.findIndex((h) => leadFieldOf(h) === field);
+  const [id, email, phone, callingCode, zip, country, blacklisted, joined] = (
+    ['id', 'email', 'phone', 'phone_country_code', 'zip', 'country', 'blacklisted', 'date_joined'] as const
+  ).map(column);
+  const cell = (cells: string[], index: number | undefined): string =>
+    index === undefined || index === -1 ? '' : cells[index]!.trim();
+
+  return (cells, line) => {
+    if (TRUE_WORDS.has(cell(cells, blacklisted).toLowerCase())) findings.add('blacklisted', line);
+    const number = cell(cells, phone);
+    if (number !== '' && !isPlaceholder(number) && !parseKartraPhone(number, cell(cells, callingCode))) {
+      findings.add('unparseable_phone', line);
+    }
+    if (/^\d{4}$/.test(cell(cells, zip)) && countryCode(cell(cells, country)) === 'US') {
+      findings.add('zip_lost_zero', line, head.header[zip!]);
+    }
+    const address = cell(cells, email);
+    if (address === '' || isPlaceholder(address)) {
+      findings.add('missing_email', line);
+      return 'rejected';
+    }
+    if (!isEmail(address)) {
+      findings.add('invalid_email', line);
+      return 'rejected';
+    }
+    if (address.toLowerCase().endsWith('@kartra.com')) findings.add('test_mode_email', line);
+    const kartraId = cell(cells, id);
+    return { line, email: address, joined: cell(cells, joined) || undefined, ...(kartraId ? { id: kartraId } : {}) };
+  };
+}
+
+function registerIdentities(
+  identities: Identity[],
+  head: ExportHead,
+  columns: ColumnProfile[],
+  duplicates: DuplicateFinder | undefined,
+): void {
+  if (!duplicates) return;
+  const joinedColumn = columns.find((c) => leadFieldOf(c.name) === 'date_joined' || transactionColumnKey(c.name) === 'date');
+  for (const { line, id, email, joined } of identities) {
+    duplicates.add(head.name, line, id, email, joined ? wallClockMillis(joined, joinedColumn?.dateOrder) : undefined);
+  }
+}

@@ -1,0 +1,143 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { ExportFileError, UserError } from '../errors.js';
+import { DuplicateFinder, type Duplicate } from './dedupe.js';
+import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, type Finding, type FindingCode } from './findings.js';
+import { inspectFile, type InspectedFile } from './inspect-file.js';
+import type { ExportKind } from './kind.js';
+
+export const EXPORT_EXTENSIONS = ['.csv', '.tsv', '.txt'];
+
+/** The files of one kind read as one dataset: a leads export split into chunks is one list of leads. */
+export interface Dataset {
+  kind: ExportKind;
+  files: string[];
+  rows: number;
+  rejectedRows: number;
+  duplicates: Duplicate[];
+  /** Rows a migration would bring over: rows − rejected − duplicates. */
+  uniqueRows: number;
+  findingCounts: Partial<Record<FindingCode, number>>;
+}
+
+export interface FileFailure {
+  file: string;
+  error: string;
+}
+
+export interface Inspection {
+  files: InspectedFile[];
+  datasets: Dataset[];
+  /** Files that could not be read, each with what to do. Never silently left out. */
+  failures: FileFailure[];
+}
+
+/**
+ * Inspects exports given as files or folders. A file that cannot be read becomes a failure with its reason, and the
+ * others are still inspected; only a path that names nothing readable at all throws.
+ */
+export async function inspectExports(paths: string[]): Promise<Inspection> {
+  const files = await listExportFiles(paths);
+  const inspected: InspectedFile[] = [];
+  const failures: FileFailure[] = [];
+  const finders = new Map<ExportKind, DuplicateFinder>();
+  for (const file of files) {
+    try {
+      // The kind is known only once the header is read, so each file registers into its kind's finder afterwards.
+      const finder = new DuplicateFinder();
+      const result = await inspectFile(file, finder);
+      inspected.push(result);
+      finders.set(result.kind.kind, mergeFinders(finders.get(result.kind.kind), finder));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      failures.push({ file: basename(file), error: error.message });
+    }
+  }
+  const datasets = groupDatasets(inspected, finders);
+  return { files: inspected, datasets, failures };
+}
+
+function mergeFinders(into: DuplicateFinder | undefined, from: DuplicateFinder): DuplicateFinder {
+  if (!into) return from;
+  into.absorb(from);
+  return into;
+}
+
+function groupDatasets(files: InspectedFile[], finders: Map<ExportKind, DuplicateFinder>): Dataset[] {
+  const kinds = [...new Set(files.map((f) => f.kind.kind))];
+  return kinds.map((kind) => {
+    const members = files.filter((f) => f.kind.kind === kind);
+    const duplicates = kind === 'unknown' ? [] : (finders.get(kind)?.duplicates() ?? []);
+    attachDuplicateFindings(members, duplicates);
+    const rows = sum(members.map((f) => f.rows));
+    const rejectedRows = sum(members.map((f) => f.rejectedRows));
+    return {
+      kind,
+      files: members.map((f) => f.name),
+      rows,
+      rejectedRows,
+      duplicates,
+      uniqueRows: rows - rejectedRows - duplicates.length,
+      findingCounts: countByCode(members.flatMap((f) => f.findings)),
+    };
+  });
+}
+
+/** Duplicates are found across files, but reported in the file (and at the line) of the row that loses. */
+function attachDuplicateFindings(files: InspectedFile[], duplicates: Duplicate[]): void {
+  for (const file of files) {
+    for (const key of ['id', 'email'] as const) {
+      const mine = duplicates.filter((d) => d.file === file.name && d.key === key);
+      if (mine.length === 0) continue;
+      const code = key === 'id' ? 'duplicate_id' : 'duplicate_email';
+      const finding: Finding = {
+        code,
+        severity: FINDING_CODES[code].severity,
+        message: FINDING_CODES[code].text,
+        count: mine.length,
+        exampleLines: mine.slice(0, MAX_EXAMPLE_LINES).map((d) => d.line),
+        file: file.name,
+      };
+      file.findings.push(finding);
+    }
+  }
+}
+
+/** Expands folders into the export files they hold (not recursively); refuses a folder with none. */
+export async function listExportFiles(paths: string[]): Promise<string[]> {
+  if (paths.length === 0) throw new UserError('No export given. Name one or more Kartra CSV files or folders.');
+  const files: string[] = [];
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const problem = code === 'EACCES' ? 'permission denied' : 'no such file or folder';
+      throw new ExportFileError(path, problem, 'Check the path');
+    }
+    if (!info.isDirectory()) {
+      files.push(path);
+      continue;
+    }
+    let entries;
+    try {
+      entries = await readdir(path, { withFileTypes: true });
+    } catch {
+      throw new ExportFileError(path, 'this folder cannot be listed (permission denied)', 'Give your user read access to it');
+    }
+    const found = entries
+      .filter((e) => e.isFile() && !e.name.startsWith('.') && EXPORT_EXTENSIONS.includes(extname(e.name).toLowerCase()))
+      .map((e) => join(path, e.name))
+      .sort();
+    if (found.length === 0) {
+      throw new ExportFileError(path, `no export files (${EXPORT_EXTENSIONS.join(', ')}) in this folder`, 'Put the CSV files downloaded from Kartra in it');
+    }
+    files.push(...found);
+  }
+  return [...new Set(files)];
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
