@@ -171,7 +171,7 @@ write(
   lines([
     'ID,First Name,Last Name,Email,Phone Country Code,Phone,Date Joined,Country,Tags',
     '501,Ann,Lee,ann@example.com,+1,2125550147,2021-03-01 10:00:00,United States,VIP;Gold',
-    '502,Bob,Ray,bob@example.com,+44,7700900123,2022-04-02 11:30:00,United Kingdom,Gold',
+    '502,Bob,Ray,bob@example.com,+44,7911123456,2022-04-02 11:30:00,United Kingdom,Gold',
     '503,Cleo,Ng,cleo@example.com,+61,412345678,2023-05-03 12:45:00,Australia,',
   ]),
 );
@@ -187,7 +187,7 @@ write(
   lines([
     API_HEADER.join(','),
     '1001,Ann,,Lee,,ann@example.com,+1,2125550147,"Acme, Inc.",1 Main St,New York,10001,NY,United States,2019-04-01 09:15:00,https://acme.example,203.0.113.5,United States,,,,,,single-optin,12,40,,0,,America/New_York,0,2,09 Mar 2024 14:05:00,203.0.113.5,0,VIP;Gold,Newsletter,Agency,Yoga;Running,"Loves yoga.\nRuns marathons."',
-    '1002,Bob,J,Ray,,bob@example.com,+44,7700900123,,,London,SW1A 1AA,,United Kingdom,2020-07-15 18:30:00,,198.51.100.7,United Kingdom,,,,,,checkout,3,0,,0,,Europe/London,0,1,10 Mar 2024 10:00:00,198.51.100.7,1,Gold,Buyers,Coach,Running,',
+    '1002,Bob,J,Ray,,bob@example.com,+44,7911123456,,,London,SW1A 1AA,,United Kingdom,2020-07-15 18:30:00,,198.51.100.7,United Kingdom,,,,,,checkout,3,0,,0,,Europe/London,0,1,10 Mar 2024 10:00:00,198.51.100.7,1,Gold,Buyers,Coach,Running,',
     '1003,Cleo,,Ng,,cleo@example.com,+61,412345678,,,Sydney,2000,NSW,Australia,2021-11-30 07:00:00,,192.0.2.9,Australia,,,,,,import,0,5,,1,,Australia/Sydney,0,4,11 Mar 2024 08:30:00,192.0.2.9,0,,,Other,,',
   ]),
 );
