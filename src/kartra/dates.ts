@@ -75,6 +75,8 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  * Undefined when the value is not a date.
  */
 export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): number | undefined {
+  const fast = isoDateTimeMillis(v);
+  if (fast !== undefined) return fast;
   const match = matchDate(v);
   if (!match) return undefined;
   const numbers = v.match(/\d+/g)!.map(Number);
@@ -102,4 +104,13 @@ export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): num
   const [hours = 0, minutes = 0, seconds = 0] = rest;
   const ms = Date.UTC(year, month - 1, day, hours, minutes, seconds);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** `YYYY-MM-DD HH:MM:SS`, Kartra's own format, read without regular expressions: a million join dates add up. */
+function isoDateTimeMillis(v: string): number | undefined {
+  if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== ' ' || v[13] !== ':' || v[16] !== ':') return undefined;
+  const n = (from: number, to: number): number => Number(v.slice(from, to));
+  const [year, month, day, hours, minutes, seconds] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)) return undefined;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds);
 }

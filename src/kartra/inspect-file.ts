@@ -1,6 +1,5 @@
 import { leadFieldOf, normalizeHeader, transactionColumnKey, type LeadField } from './columns.js';
 import { countryCode } from './countries.js';
-import { wallClockMillis } from './dates.js';
 import type { DuplicateFinder } from './dedupe.js';
 import type { Dialect } from './dialect.js';
 import type { TextEncoding } from './encoding.js';
@@ -52,7 +51,8 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   const findings = new FindingCollector(head.name);
   const profilers = head.header.map((name, i) => new ColumnProfiler(name, i));
   const rowCheck = rowChecksFor(kind.kind, head, findings);
-  const identities: Identity[] = [];
+  const register = (identity: Identity): void =>
+    duplicates?.add(head.name, identity.line, identity.id, identity.email, identity.joined);
   let rows = 0;
   let rejectedRows = 0;
 
@@ -61,11 +61,11 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
     const { cells, line } = row;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i]!;
-      if (cell.length === 0) continue;
-      profilers[i]!.add(cell, line);
-      checkCell(cell, line, head.header[i]!, findings);
+      const v = cell.length === 0 ? cell : cell.trim();
+      profilers[i]!.add(v, line);
+      if (v.length > 0) checkCell(v, line, head.header[i]!, findings);
     }
-    for (const cell of row.extra) checkCell(cell, line, '(beyond the header)', findings);
+    for (const cell of row.extra) if (cell.trim()) checkCell(cell.trim(), line, '(beyond the header)', findings);
     if (row.ragged) {
       findings.add('ragged_row', line);
       rejectedRows++;
@@ -73,7 +73,7 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
     }
     const identity = rowCheck(cells, line);
     if (identity === 'rejected') rejectedRows++;
-    else if (identity) identities.push(identity);
+    else if (identity) register(identity);
   }
   if (rows === 0) {
     throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
@@ -84,7 +84,8 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
       findings.addCounted('unparseable_date', column.nonConforming, column.nonConformingLines, column.name);
     }
   }
-  registerIdentities(identities, head, columns, duplicates);
+  const joinedColumn = columns.find((c) => leadFieldOf(c.name) === 'date_joined');
+  if (joinedColumn?.dateOrder) duplicates?.setSlashOrder(head.name, joinedColumn.dateOrder);
   return {
     path,
     name: head.name,
@@ -103,9 +104,8 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   };
 }
 
-function checkCell(cell: string, line: number, column: string, findings: FindingCollector): void {
-  const v = cell.trim();
-  if (v.length === 0) return;
+/** Findings about one cell, whatever its column; `v` is trimmed and not empty. */
+function checkCell(v: string, line: number, column: string, findings: FindingCollector): void {
   if (isPlaceholder(v)) findings.add('placeholder', line, column);
   else if (isZeroDate(v)) findings.add('zero_date', line, column);
   else if (isExcelScientific(v)) findings.add('excel_scientific', line, column);
@@ -114,7 +114,7 @@ function checkCell(cell: string, line: number, column: string, findings: Finding
   if (hasMojibake(v)) findings.add('mojibake', line, column);
 }
 
-/** What a row contributes to duplicate detection; the join date stays raw until its column's format is known. */
+/** What a row contributes to duplicate detection. */
 interface Identity {
   line: number;
   id?: string;
@@ -171,15 +171,3 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector): RowCheck {
   };
 }
 
-function registerIdentities(
-  identities: Identity[],
-  head: ExportHead,
-  columns: ColumnProfile[],
-  duplicates: DuplicateFinder | undefined,
-): void {
-  if (!duplicates) return;
-  const joinedColumn = columns.find((c) => leadFieldOf(c.name) === 'date_joined' || transactionColumnKey(c.name) === 'date');
-  for (const { line, id, email, joined } of identities) {
-    duplicates.add(head.name, line, id, email, joined ? wallClockMillis(joined, joinedColumn?.dateOrder) : undefined);
-  }
-}

@@ -56,10 +56,13 @@ export interface ColumnProfile {
   nonConforming: number;
 }
 
-export const DISTINCT_CAP = 100_000;
+/** Distinct values are counted exactly up to here, then reported as "10,000+": memory stays flat at any size. */
+export const DISTINCT_CAP = 10_000;
 const SAMPLE_COUNT = 5;
 const SAMPLE_LENGTH = 80;
 const ITEM_CAP = 2_000;
+/** Enough split cells to tell a tags column from free text; splitting every cell of a million rows adds nothing. */
+const ITEM_EVIDENCE = 20_000;
 
 // What a value looks like, as bits, so a repeated value is classified once and then looked up.
 const EMAIL = 1;
@@ -118,7 +121,8 @@ export class ColumnProfiler {
   private zeroDates = 0;
   private readonly seen = new Map<string, number>();
   private distinctCapped = false;
-  private readonly counts = new Map<number, number>();
+  /** Per kind of value (its bits): how many, and the lines of the first few, to name non-conforming examples. */
+  private readonly tallies = new Map<number, { count: number; lines: number[] }>();
   private readonly shapeCounts = new Array<number>(DATE_SHAPES.length).fill(0);
   private firstOver12 = false;
   private secondOver12 = false;
@@ -130,18 +134,15 @@ export class ColumnProfiler {
   private readonly items = new Set<string>();
   private itemCount = 0;
   private readonly samples: string[] = [];
-  /** Lines of the first few values of each "kind" (bits), to name examples of the values that do not fit. */
-  private readonly linesByBits = new Map<number, number[]>();
 
   constructor(
     readonly name: string,
     readonly index: number,
   ) {}
 
-  add(raw: string, line: number): void {
+  /** Counts one row of this column; `v` is the cell already trimmed ('' for an empty cell). */
+  add(v: string, line: number): void {
     this.rows++;
-    if (raw.length === 0) return;
-    const v = raw.trim();
     if (v.length === 0) return;
     this.filled++;
     if (isPlaceholder(v)) {
@@ -159,18 +160,22 @@ export class ColumnProfiler {
       else this.distinctCapped = true;
       if (this.samples.length < SAMPLE_COUNT) this.samples.push(truncate(v));
     }
-    this.counts.set(bits, (this.counts.get(bits) ?? 0) + 1);
-    const lines = this.linesByBits.get(bits);
-    if (lines === undefined) this.linesByBits.set(bits, [line]);
-    else if (lines.length < SAMPLE_COUNT) lines.push(line);
+    const tally = this.tallies.get(bits);
+    if (tally === undefined) this.tallies.set(bits, { count: 1, lines: [line] });
+    else {
+      tally.count++;
+      if (tally.lines.length < SAMPLE_COUNT) tally.lines.push(line);
+    }
     if (v.length > this.maxLength) this.maxLength = v.length;
     this.totalLength += v.length;
+    // Emails, dates, numbers and phones cannot be free text, lists or notes: skip the scans for them.
+    if ((bits & ~COUNTRY) !== 0) return;
     if (v.includes('\n')) this.withNewline++;
     const semicolon = v.includes(';');
     const comma = v.includes(',');
     if (semicolon) this.withSemicolon++;
     if (comma) this.withComma++;
-    if ((semicolon || comma) && this.items.size < ITEM_CAP) {
+    if ((semicolon || comma) && this.items.size < ITEM_CAP && this.itemCount < ITEM_EVIDENCE) {
       for (const item of splitMultiValue(v, semicolon ? ';' : ',')) {
         this.itemCount++;
         if (this.items.size < ITEM_CAP) this.items.add(item.toLowerCase());
@@ -181,7 +186,7 @@ export class ColumnProfiler {
   result(): ColumnProfile {
     const real = this.filled - this.placeholders - this.zeroDates;
     const share = (mask: number): number => (real === 0 ? 0 : this.countWhere((bits) => (bits & mask) !== 0) / real);
-    for (const [bits, count] of this.counts) {
+    for (const [bits, { count }] of this.tallies) {
       if (bits & DATE) this.shapeCounts[(bits >> SHAPE_SHIFT) & 7]! += count;
       if (bits & FIRST_OVER_12) this.firstOver12 = true;
       if (bits & SECOND_OVER_12) this.secondOver12 = true;
@@ -264,17 +269,17 @@ export class ColumnProfiler {
   private nonConformingOf(fits: (bits: number) => boolean): Pick<ColumnProfile, 'nonConforming' | 'nonConformingLines'> {
     let nonConforming = 0;
     const lines: number[] = [];
-    for (const [bits, count] of this.counts) {
+    for (const [bits, { count, lines: examples }] of this.tallies) {
       if (fits(bits)) continue;
       nonConforming += count;
-      lines.push(...(this.linesByBits.get(bits) ?? []));
+      lines.push(...examples);
     }
     return { nonConforming, nonConformingLines: lines.sort((a, b) => a - b).slice(0, SAMPLE_COUNT) };
   }
 
   private countWhere(predicate: (bits: number) => boolean): number {
     let n = 0;
-    for (const [bits, count] of this.counts) if (predicate(bits)) n += count;
+    for (const [bits, { count }] of this.tallies) if (predicate(bits)) n += count;
     return n;
   }
 }
