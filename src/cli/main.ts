@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.js';
+import { INSPECT_USAGE, inspectCommand } from './inspect.js';
+import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
+
+const USAGE = `Usage:
+  ${INSPECT_USAGE}
+  ${GENERATE_USAGE}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'inspect': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+      return inspectCommand(positionals, { json: values.json });
+    }
+    case 'generate-samples': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          out: { type: 'string' },
+          leads: { type: 'string', default: '500' },
+          seed: { type: 'string', default: '1' },
+          messy: { type: 'boolean', default: false },
+        },
+      });
+      return generateSamplesCommand(values);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UserError(`Unknown command "${command}".\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // User mistakes get their message, nothing else. parseArgs reports bad options with ERR_PARSE_ARGS_* codes.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UserError || code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`kartra-twenty: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`kartra-twenty: internal error: ${(error as Error)?.message ?? String(error)}\nPlease report this with the command you ran.\n`);
+    process.exitCode = 70;
+  },
+);
