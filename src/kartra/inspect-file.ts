@@ -5,7 +5,7 @@ import type { Dialect } from './dialect.js';
 import type { TextEncoding } from './encoding.js';
 import { FindingCollector, type Finding } from './findings.js';
 import { detectKind, type KindDetection } from './kind.js';
-import { parseKartraPhone } from './phone.js';
+import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
 import {
@@ -50,7 +50,8 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   const kind = detectKind(path, head.header, head.dialect.hasHeader);
   const findings = new FindingCollector(head.name);
   const profilers = head.header.map((name, i) => new ColumnProfiler(name, i));
-  const rowCheck = rowChecksFor(kind.kind, head, findings);
+  const phones = createPhoneCheck(head.bytes.sizeBytes);
+  const rowCheck = rowChecksFor(kind.kind, head, findings, phones);
   const register = (identity: Identity): void =>
     duplicates?.add(head.name, identity.line, identity.id, identity.email, identity.joined);
   let rows = 0;
@@ -78,6 +79,7 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   if (rows === 0) {
     throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
   }
+  for (const line of await phones.invalidLines()) findings.add('unparseable_phone', line);
   const columns = profilers.map((p) => p.result());
   for (const column of columns) {
     if (column.type === 'date' || column.type === 'datetime') {
@@ -124,8 +126,8 @@ interface Identity {
 
 type RowCheck = (cells: string[], line: number) => Identity | 'rejected' | undefined;
 
-function rowChecksFor(kind: KindDetection['kind'], head: ExportHead, findings: FindingCollector): RowCheck {
-  if (kind === 'leads' || kind === 'contact-list') return leadRowChecks(head, findings);
+function rowChecksFor(kind: KindDetection['kind'], head: ExportHead, findings: FindingCollector, phones: PhoneCheck): RowCheck {
+  if (kind === 'leads' || kind === 'contact-list') return leadRowChecks(head, findings, phones);
   if (kind === 'transactions') return idOnly(head.header.findIndex((h) => transactionColumnKey(h) === 'id'));
   if (kind === 'subscriptions') return idOnly(head.header.findIndex((h) => normalizeHeader(h) === 'subscription_id'));
   return () => undefined;
@@ -139,7 +141,7 @@ function idOnly(idColumn: number): RowCheck {
   };
 }
 
-function leadRowChecks(head: ExportHead, findings: FindingCollector): RowCheck {
+function leadRowChecks(head: ExportHead, findings: FindingCollector, phones: PhoneCheck): RowCheck {
   const column = (field: LeadField): number => head.header.findIndex((h) => leadFieldOf(h) === field);
   const [id, email, phone, callingCode, zip, country, blacklisted, joined] = (
     ['id', 'email', 'phone', 'phone_country_code', 'zip', 'country', 'blacklisted', 'date_joined'] as const
@@ -150,9 +152,7 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector): RowCheck {
   return (cells, line) => {
     if (TRUE_WORDS.has(cell(cells, blacklisted).toLowerCase())) findings.add('blacklisted', line);
     const number = cell(cells, phone);
-    if (number !== '' && !isPlaceholder(number) && !parseKartraPhone(number, cell(cells, callingCode))) {
-      findings.add('unparseable_phone', line);
-    }
+    if (number !== '' && !isPlaceholder(number)) phones.check(line, number, cell(cells, callingCode));
     if (/^\d{4}$/.test(cell(cells, zip)) && countryCode(cell(cells, country)) === 'US') {
       findings.add('zip_lost_zero', line, head.header[zip!]);
     }

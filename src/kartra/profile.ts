@@ -121,6 +121,10 @@ export class ColumnProfiler {
   private zeroDates = 0;
   private readonly seen = new Map<string, number>();
   private distinctCapped = false;
+  /** Once the distinct map is full, lookups that almost never hit (ids, emails) are pure cost: they stop. */
+  private lookupsAfterCap = 0;
+  private hitsAfterCap = 0;
+  private lookupsUseful = true;
   /** Per kind of value (its bits): how many, and the lines of the first few, to name non-conforming examples. */
   private readonly tallies = new Map<number, { count: number; lines: number[] }>();
   private readonly shapeCounts = new Array<number>(DATE_SHAPES.length).fill(0);
@@ -153,7 +157,8 @@ export class ColumnProfiler {
       this.zeroDates++;
       return;
     }
-    let bits = this.seen.get(v);
+    let bits = this.lookupsUseful ? this.seen.get(v) : undefined;
+    if (this.distinctCapped && this.lookupsUseful) this.watchHitRate(bits !== undefined);
     if (bits === undefined) {
       bits = classify(v);
       if (this.seen.size < DISTINCT_CAP) this.seen.set(v, bits);
@@ -181,6 +186,12 @@ export class ColumnProfiler {
         if (this.items.size < ITEM_CAP) this.items.add(item.toLowerCase());
       }
     }
+  }
+
+  private watchHitRate(hit: boolean): void {
+    this.lookupsAfterCap++;
+    if (hit) this.hitsAfterCap++;
+    if (this.lookupsAfterCap === DISTINCT_CAP && this.hitsAfterCap < DISTINCT_CAP / 10) this.lookupsUseful = false;
   }
 
   result(): ColumnProfile {
