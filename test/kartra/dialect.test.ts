@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { detectDialect, widthWithoutTrailingEmpties } from '../../src/kartra/dialect.js';
-import { edge, readExport } from '../helpers/edge.js';
+import { edge, readExport, tempDir, writeTemp } from '../helpers/edge.js';
 
+const tmp = tempDir();
+afterAll(tmp.cleanup);
 const text = (fixture: string): string => readFileSync(edge(fixture), 'utf8');
 
 describe('detectDialect: delimiter', () => {
@@ -50,6 +52,30 @@ describe('detectDialect: delimiter', () => {
     const { head, rows } = await readExport(edge('dialect/tab-delimited.tsv'));
     expect(head.header).toEqual(['first_name', 'last_name', 'email', 'company']);
     expect(rows.map((r) => r.cells[3])).toEqual(['Acme, Inc.', 'Beta; Gamma', 'Tab\there']);
+  });
+
+  it.each([
+    ['semicolon', 'email;name;phone\na@b.co;;\nc@d.co;Cid;\ne@f.co;;\n', ';'],
+    ['tab', 'email\tname\tphone\na@b.co\t\t\nc@d.co\tCid\t\ne@f.co\t\t\n', '\t'],
+  ] as const)('a %s file whose rows mostly fill only their first column is still read with its delimiter', (_what, sample, delimiter) => {
+    // Only emails filled: each row ends in empty cells. The header still shows three columns.
+    expect(detectDialect(sample).delimiter).toBe(delimiter);
+  });
+
+  it.each([
+    ['semicolon', 'email;note\ra@b.co;"two\nlines"\rc@d.co;x\r', ';'],
+    ['tab', 'email\tnote\ra@b.co\t"two\nlines"\rc@d.co\tx\r', '\t'],
+  ] as const)('a %s file with CR line endings (Excel "CSV (Macintosh)") and a line break inside a quoted cell', (_what, sample, delimiter) => {
+    expect(detectDialect(sample).delimiter).toBe(delimiter);
+  });
+
+  it('CR line endings with a quoted line break: the rows read whole', async () => {
+    const { head, rows } = await readExport(writeTemp(tmp.dir, 'mac.csv', 'email;note\ra@b.co;"two\nlines"\rc@d.co;x\r'));
+    expect(head.header).toEqual(['email', 'note']);
+    expect(rows.map((r) => [r.line, r.cells])).toEqual([
+      [2, ['a@b.co', 'two\nlines']],
+      [4, ['c@d.co', 'x']],
+    ]);
   });
 
   it('a single-column file falls back to comma', () => {
