@@ -5,6 +5,7 @@ import type { Dialect } from './dialect.js';
 import type { TextEncoding } from './encoding.js';
 import { FindingCollector, type Finding } from './findings.js';
 import { detectKind, type KindDetection } from './kind.js';
+import { wallClockMillis } from './dates.js';
 import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
@@ -30,6 +31,8 @@ export interface InspectedFile {
   encodingGuess?: string;
   dialect: Dialect;
   kind: KindDetection;
+  /** Whether the rows come oldest first by join date, so a dataset can be read in that order without sorting. */
+  joinOrder: JoinOrderKind;
   header: string[];
   /** Data rows (blank lines and the header not counted). */
   rows: number;
@@ -52,34 +55,39 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   const profilers = head.header.map((name, i) => new ColumnProfiler(name, i));
   const phones = createPhoneCheck(head.bytes.sizeBytes);
   const rowCheck = rowChecksFor(kind.kind, head, findings, phones);
-  const register = (identity: Identity): void =>
-    duplicates?.add(head.name, identity.line, identity.id, identity.email, identity.joined);
+  const order = new JoinOrder(head.header.findIndex((h) => leadFieldOf(h) === 'date_joined'));
   let rows = 0;
   let rejectedRows = 0;
-
-  for await (const row of readRows(head)) {
-    rows++;
-    const { cells, line } = row;
-    for (let i = 0; i < cells.length; i++) {
-      const cell = cells[i]!;
-      const v = cell.length === 0 ? cell : cell.trim();
-      profilers[i]!.add(v, line);
-      if (v.length > 0) checkCell(v, line, head.header[i]!, findings);
+  try {
+    for await (const row of readRows(head)) {
+      rows++;
+      const { cells, line } = row;
+      order.see(cells);
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i]!;
+        const v = cell.length === 0 ? cell : cell.trim();
+        profilers[i]!.add(v, line);
+        if (v.length > 0) checkCell(v, line, head.header[i]!, findings);
+      }
+      for (const cell of row.extra) if (cell.trim()) checkCell(cell.trim(), line, '(beyond the header)', findings);
+      if (row.ragged) {
+        findings.add('ragged_row', line);
+        rejectedRows++;
+        continue;
+      }
+      const identity = rowCheck(cells, line);
+      if (identity === 'rejected') rejectedRows++;
+      else if (identity) {
+        duplicates?.add(head.name, line, identity.id, identity.email, identity.joined);
+      }
     }
-    for (const cell of row.extra) if (cell.trim()) checkCell(cell.trim(), line, '(beyond the header)', findings);
-    if (row.ragged) {
-      findings.add('ragged_row', line);
-      rejectedRows++;
-      continue;
+    if (rows === 0) {
+      throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
     }
-    const identity = rowCheck(cells, line);
-    if (identity === 'rejected') rejectedRows++;
-    else if (identity) register(identity);
+    for (const line of await phones.invalidLines()) findings.add('unparseable_phone', line);
+  } finally {
+    phones.stop();
   }
-  if (rows === 0) {
-    throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
-  }
-  for (const line of await phones.invalidLines()) findings.add('unparseable_phone', line);
   const columns = profilers.map((p) => p.result());
   for (const column of columns) {
     if (column.type === 'date' || column.type === 'datetime') {
@@ -98,6 +106,7 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
     ...(head.bytes.guessed ? { encodingGuess: head.bytes.guessed } : {}),
     dialect: head.dialect,
     kind,
+    joinOrder: order.result(),
     header: head.header,
     rows,
     rejectedRows,
@@ -171,3 +180,36 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector, phones: Pho
   };
 }
 
+
+export type JoinOrderKind = 'ascending' | 'unordered' | 'no-dates';
+
+/**
+ * Watches the join dates go by. Slashed dates count as unordered: their day/month order is decided only at the end
+ * of the file, so ascending cannot be proven while reading.
+ */
+class JoinOrder {
+  private last = Number.NEGATIVE_INFINITY;
+  private ordered = true;
+  private dated = false;
+
+  /** `column`: the join date's index in the header, -1 when the file has none. */
+  constructor(private readonly column: number) {}
+
+  /** Sees every row, ragged ones too: the dataset reader orders all rows by the same cell. */
+  see(cells: string[]): void {
+    if (!this.ordered || this.column === -1) return;
+    const joined = cells[this.column]!.trim();
+    if (joined !== '') this.dated = true;
+    if (joined.includes('/')) this.ordered = false;
+    const at = joined === '' || !this.ordered ? undefined : wallClockMillis(joined);
+    // Rows without a date sort after all dated rows, so one followed by a dated row breaks the order.
+    const key = at ?? Number.POSITIVE_INFINITY;
+    if (key < this.last) this.ordered = false;
+    this.last = key;
+  }
+
+  result(): JoinOrderKind {
+    if (!this.dated) return 'no-dates';
+    return this.ordered ? 'ascending' : 'unordered';
+  }
+}

@@ -12,6 +12,8 @@ export interface PhoneCheck {
   check(line: number, phone: string, callingCode: string): void;
   /** The lines with an unparseable phone, ascending. Ends the check. */
   invalidLines(): Promise<number[]>;
+  /** Releases the worker, if any, whether or not the check finished (a read can fail halfway). */
+  stop(): void;
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./phone-worker.js', import.meta.url));
@@ -34,6 +36,8 @@ class InlinePhoneCheck implements PhoneCheck {
   async invalidLines(): Promise<number[]> {
     return this.invalid;
   }
+
+  stop(): void {}
 }
 
 /** A batch sent to the worker: parallel arrays, cheap to copy between threads. */
@@ -80,6 +84,10 @@ class WorkerPhoneCheck implements PhoneCheck {
     this.worker.postMessage(null); // no more batches: the worker answers the last one and exits
     await this.done;
     return [...this.invalid, ...(await this.inline.invalidLines())].sort((a, b) => a - b);
+  }
+
+  stop(): void {
+    void this.worker.terminate();
   }
 
   private flush(): void {

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDatasetRows } from '../../src/kartra/dataset-rows.js';
+import { inspectExports } from '../../src/kartra/inspect.js';
+
+function exportsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dataset-rows-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+async function order(dir: string): Promise<string[]> {
+  const { files } = await inspectExports([dir]);
+  const ids: string[] = [];
+  for await (const row of readDatasetRows(files)) ids.push(row.cells[0]!);
+  return ids;
+}
+
+const HEADER = 'id,email,date_joined\n';
+
+describe('reading a chunked export as one dataset', () => {
+  it('merges chunks oldest first by join date, undated rows last in file order', async () => {
+    const dir = exportsDir({
+      'contacts_kartra_01-01-2026_aaaaaaaaaaaaa.csv': `${HEADER}1,a@x.com,2020-01-01 00:00:00\n2,b@x.com,2022-01-01 00:00:00\n6,f@x.com,\n`,
+      'contacts_kartra_01-01-2026_bbbbbbbbbbbbb.csv': `${HEADER}3,c@x.com,2019-01-01 00:00:00\n4,d@x.com,2021-01-01 00:00:00\n5,e@x.com,\n`,
+    });
+    expect(await order(dir)).toEqual(['3', '1', '4', '2', '6', '5']);
+  });
+
+  it('sorts a chunk whose rows are not oldest first, reading its slashed dates in the column\'s order', async () => {
+    const dir = exportsDir({
+      // 13/02/2021 proves the column is day-first, so 01/03/2021 is the 1st of March, after 13 February.
+      'contacts_kartra_01-01-2026_ccccccccccccc.csv': `${HEADER}1,a@x.com,01/03/2021\n2,b@x.com,13/02/2021\n3,c@x.com,2020-05-05 00:00:00\n`,
+    });
+    const { files } = await inspectExports([dir]);
+    expect(files[0]!.joinOrder).toBe('unordered');
+    expect(await order(dir)).toEqual(['3', '2', '1']);
+  });
+
+  it('keeps every row, ragged ones included, so none is lost on the way to the migration', async () => {
+    const dir = exportsDir({
+      'contacts_kartra_01-01-2026_ddddddddddddd.csv': `${HEADER}1,a@x.com,2020-01-01 00:00:00\n2,b@x.com\n3,c@x.com,2021-01-01 00:00:00,extra\n`,
+    });
+    const { files } = await inspectExports([dir]);
+    const rows = [];
+    for await (const row of readDatasetRows(files)) rows.push(row);
+    expect(rows.map((r) => [r.cells[0], r.ragged])).toEqual([
+      ['1', false],
+      ['3', true],
+      ['2', true],
+    ]);
+  });
+});
