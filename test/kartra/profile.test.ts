@@ -208,6 +208,13 @@ describe('ColumnProfiler: value types', () => {
     expect(p.nonConformingLines).toEqual([42, 43, 44, 45, 46]);
   });
 
+  it('a truncated sample does not cut a character in half (no lone surrogate before the …)', () => {
+    const p = profileOf('t', [`${'a'.repeat(78)}😀😀😀`]);
+    const sample = p.samples[0]!;
+    expect(sample.endsWith('…')).toBe(true);
+    expect(sample).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
   it('samples keep at most five values and truncate to 80 characters', () => {
     const p = profileOf('t', ['a'.repeat(100), 'b', 'c', 'd', 'e', 'f', 'g']);
     expect(p.samples).toEqual([`${'a'.repeat(79)}…`, 'b', 'c', 'd', 'e']);

@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExportFileError } from '../../src/errors.js';
 import { TXT_IMPORT_COLUMNS } from '../../src/kartra/columns.js';
+import { inspectFile } from '../../src/kartra/inspect-file.js';
 import { MAX_RECORD_BYTES, openExport } from '../../src/kartra/read.js';
 import { REPO_ROOT, edge, readExport, rejectionOf, tempDir, writeTemp } from '../helpers/edge.js';
 import { openToOthers, runUnprivileged } from '../helpers/unprivileged.js';
@@ -96,6 +97,18 @@ describe('openExport + readRows: line numbers (physical start line, header = lin
     ]);
   });
 
+  it('a blank record that spans lines (a quoted line break alone) still counts its lines', async () => {
+    // Line 2-3 hold one quoted cell with only a line break in it; the next record starts on line 4.
+    for (const [name, text] of [
+      ['blank-multiline-1col.csv', 'email\n"\n"\na@b.co\n'],
+      ['blank-multiline-2col.csv', 'email,name\n"\n"\na@b.co,Ann\n'],
+    ] as const) {
+      const { rows } = await readExport(writeTemp(tmp.dir, name, text));
+      expect(rows.at(-1)!.line, name).toBe(4);
+      expect(rows.at(-1)!.cells[0], name).toBe('a@b.co');
+    }
+  });
+
   it('header-less files start at line 1', async () => {
     const { rows } = await readExport(edge('kinds/kartra-import-no-header.txt'));
     expect(rows.map((r) => r.line)).toEqual([1, 2, 3]);
@@ -163,6 +176,28 @@ describe('openExport: header-less and header detection', () => {
   it('reads a label-style leads header as written', async () => {
     const { head } = await readExport(edge('kinds/leads-label-header.csv'));
     expect(head.header).toEqual(['ID', 'First Name', 'Last Name', 'Email', 'Phone Country Code', 'Phone', 'Date Joined', 'Country', 'Tags']);
+  });
+});
+
+describe('openExport: resources', () => {
+  const openFiles = (): number => readdirSync(existsSync('/proc/self/fd') ? '/proc/self/fd' : '/dev/fd').length;
+
+  it('opening a large export (> 256 KB) leaves no file descriptor open', async () => {
+    const path = writeTemp(tmp.dir, 'large.csv', `email,name\n${'ann@example.com,Ann\n'.repeat(60_000)}`); // ~1.2 MB
+    await openExport(path); // warm up: lazy module state, first-use handles
+    const before = openFiles();
+    for (let i = 0; i < 10; i++) await openExport(path);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A leak of even one descriptor per call shows as 10 here; a long-running MCP server would run out of them.
+    expect(openFiles() - before).toBeLessThanOrEqual(2);
+  });
+
+  it('inspecting a large export (what the CLI and the server do) leaves no file descriptor open', async () => {
+    const path = writeTemp(tmp.dir, 'large-read.csv', `email,name\n${'ann@example.com,Ann\n'.repeat(60_000)}`);
+    const before = openFiles();
+    for (let i = 0; i < 3; i++) expect((await inspectFile(path)).rows).toBe(60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openFiles() - before).toBeLessThanOrEqual(2);
   });
 });
 
