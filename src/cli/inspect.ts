@@ -9,6 +9,8 @@ export const INSPECT_USAGE = 'kartra-twenty inspect <file|folder>... [--json]';
 export async function inspectCommand(paths: string[], options: { json: boolean }): Promise<number> {
   const inspection = await inspectExports(paths);
   process.stdout.write(options.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection));
+  // Files that could not be read are errors, one line each on stderr; the others were still inspected above.
+  for (const failure of inspection.failures) process.stderr.write(`kartra-twenty: error: ${failure.error}\n`);
   return inspection.failures.length > 0 ? 1 : 0;
 }
 
@@ -24,7 +26,6 @@ export function formatInspection(inspection: Inspection): string {
       ),
     );
   }
-  for (const failure of inspection.failures) out.push(`error: ${failure.error}`);
   return `${out.join('\n\n')}\n`;
 }
 

@@ -20,8 +20,9 @@ export interface DateMatch {
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| ?E[SD]T)?)?$/;
-const YMD_SLASH = /^\d{4}\/\d{1,2}\/\d{1,2}$/;
+const YMD_SLASH = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
 const SLASHED = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(\s+\d{1,2}:\d{2}(:\d{2})?(\s?[AP]M)?)?$/i;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY_MONTH_NAME = /^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}( \d{2}:\d{2}(:\d{2})?)?$/i;
 
 /** The shape of a date value, or undefined when it is not a date at all. Takes a trimmed, non-empty value. */
@@ -30,22 +31,42 @@ export function matchDate(v: string): DateMatch | undefined {
   if (c < 48 || c > 57) return undefined; // every accepted shape starts with a digit
   const iso = ISO.exec(v);
   if (iso) {
-    const month = Number(iso[2]);
-    const day = Number(iso[3]);
-    if (month === 0 || month > 12 || day === 0 || day > 31) return undefined;
+    if (!isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3])) || !isClockTime(v)) return undefined;
     return { shape: iso[4] === undefined ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH:mm:ss' };
   }
   const slashed = SLASHED.exec(v);
   if (slashed) {
     const first = Number(slashed[1]);
     const second = Number(slashed[2]);
-    if (first === 0 || second === 0 || first > 31 || second > 31 || (first > 12 && second > 12)) return undefined;
+    const year = Number(slashed[3]) < 100 ? 2000 + Number(slashed[3]) : Number(slashed[3]);
+    // Which number is the day is decided per column later; the value must be a real date read one way or the other.
+    if (!isCalendarDate(year, first, second) && !isCalendarDate(year, second, first)) return undefined;
+    if (!isClockTime(v)) return undefined;
     return { shape: slashed[4] === undefined ? 'slash-date' : 'slash-datetime', first, second };
   }
-  if (YMD_SLASH.test(v)) return { shape: 'YYYY/MM/DD' };
+  const ymd = YMD_SLASH.exec(v);
+  if (ymd) return isCalendarDate(Number(ymd[1]), Number(ymd[2]), Number(ymd[3])) ? { shape: 'YYYY/MM/DD' } : undefined;
   const named = DAY_MONTH_NAME.exec(v);
-  if (named) return { shape: named[2] === undefined ? 'DD Mon YYYY' : 'DD Mon YYYY HH:mm:ss' };
+  if (named) {
+    const month = MONTHS.indexOf(named[1]!.slice(0, 3).toLowerCase()) + 1;
+    const [day, year] = v.match(/\d+/g)!.map(Number) as [number, number];
+    if (!isCalendarDate(year, month, day) || !isClockTime(v)) return undefined;
+    return { shape: named[2] === undefined ? 'DD Mon YYYY' : 'DD Mon YYYY HH:mm:ss' };
+  }
   return undefined;
+}
+
+/** 30 February is not a date: a spreadsheet would move it to 1 March without a word. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Any HH:MM(:SS) in the value is a real time of day (25:00 is not). */
+function isClockTime(v: string): boolean {
+  const time = /(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(v);
+  if (!time) return true;
+  return Number(time[1]) <= 23 && Number(time[2]) <= 59 && Number(time[3] ?? 0) <= 59;
 }
 
 /** Shapes that carry a time of day. */
@@ -66,8 +87,6 @@ export function slashOrder(sawFirstOver12: boolean, sawSecondOver12: boolean): S
   if (sawSecondOver12) return 'month-first';
   return 'ambiguous';
 }
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /**
  * A date value as milliseconds of its wall-clock time read as UTC: a sort key for values of one column, which share
@@ -111,6 +130,6 @@ function isoDateTimeMillis(v: string): number | undefined {
   if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== ' ' || v[13] !== ':' || v[16] !== ':') return undefined;
   const n = (from: number, to: number): number => Number(v.slice(from, to));
   const [year, month, day, hours, minutes, seconds] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)) return undefined;
+  if (!isCalendarDate(year, month, day) || !(hours <= 23 && minutes <= 59 && seconds <= 59)) return undefined;
   return Date.UTC(year, month - 1, day, hours, minutes, seconds);
 }

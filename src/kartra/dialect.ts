@@ -21,27 +21,29 @@ export function detectDialect(sample: string): Dialect {
 }
 
 /**
- * The delimiter is the candidate that splits the sample into the most columns, consistently: most records have the
- * same number of cells. "Acme, Inc." inside quotes does not count, which is why each candidate is really parsed.
+ * The delimiter is the candidate under which the header has the most columns and the rows agree with it. Each
+ * candidate is really parsed, so "Acme, Inc." inside a semicolon file's quotes, or "VIP;Gold" in a comma file's
+ * tags, does not count. A row agrees when it has at least the header's cells and nothing but empties beyond them.
  */
 function detectDelimiter(sample: string): Delimiter {
-  let best: { delimiter: Delimiter; columns: number; consistency: number } = { delimiter: ',', columns: 1, consistency: 0 };
+  let best: { delimiter: Delimiter; columns: number; agreement: number } = { delimiter: ',', columns: 1, agreement: 0 };
   for (const delimiter of DELIMITERS) {
-    const widths = parseSample(sample, delimiter).map(widthWithoutTrailingEmpties);
-    if (widths.length === 0) continue;
-    const { value: columns, share: consistency } = mode(widths);
+    const records = parseSample(sample, delimiter);
+    const columns = records[0] ? widthWithoutTrailingEmpties(records[0]) : 0;
     if (columns < 2) continue;
+    const agreeing = records.filter((r) => r.length >= columns && widthWithoutTrailingEmpties(r) <= columns).length;
+    const agreement = agreeing / records.length;
     const better =
-      consistency > best.consistency + 0.2 || (consistency >= best.consistency - 0.2 && columns > best.columns);
-    if (better) best = { delimiter, columns, consistency };
+      agreement > best.agreement + 0.05 || (agreement >= best.agreement - 0.05 && columns > best.columns);
+    if (better) best = { delimiter, columns, agreement };
   }
   return best.delimiter;
 }
 
 function parseSample(sample: string, delimiter: Delimiter): string[][] {
   // The sample ends mid-file, maybe inside a quoted field: parse only whole lines, and if a quote is still open
-  // (a long quoted note), retry on ever fewer lines.
-  let text = sample.slice(0, sample.lastIndexOf('\n') + 1) || sample;
+  // (a long quoted note), retry on ever fewer lines. Lines may end in \n, \r\n or a lone \r (Excel for Mac).
+  let text = sample.slice(0, lastLineBreak(sample, sample.length) + 1) || sample;
   for (let attempt = 0; attempt < 8 && text.length > 0; attempt++) {
     try {
       return parse(text, {
@@ -53,25 +55,20 @@ function parseSample(sample: string, delimiter: Delimiter): string[][] {
         to: SAMPLE_RECORDS,
       }) as string[][];
     } catch {
-      text = text.slice(0, text.lastIndexOf('\n', Math.floor(text.length / 2)) + 1);
+      text = text.slice(0, lastLineBreak(text, Math.floor(text.length / 2)) + 1);
     }
   }
   return [];
+}
+
+function lastLineBreak(text: string, before: number): number {
+  return Math.max(text.lastIndexOf('\n', before), text.lastIndexOf('\r', before));
 }
 
 export function widthWithoutTrailingEmpties(record: string[]): number {
   let width = record.length;
   while (width > 1 && record[width - 1]!.trim() === '') width--;
   return width;
-}
-
-function mode(values: number[]): { value: number; share: number } {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let value = 0;
-  let count = 0;
-  for (const [v, c] of counts) if (c > count || (c === count && v > value)) [value, count] = [v, c];
-  return { value, share: count / values.length };
 }
 
 function detectLineEnding(sample: string): LineEnding {

@@ -4,6 +4,7 @@ import { ExportFileError, UserError } from '../errors.js';
 import { DuplicateFinder, type Duplicate } from './dedupe.js';
 import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, type Finding, type FindingCode } from './findings.js';
 import { inspectFile, type InspectedFile } from './inspect-file.js';
+import { fileSystemError } from './read.js';
 import type { ExportKind } from './kind.js';
 
 export const EXPORT_EXTENSIONS = ['.csv', '.tsv', '.txt'];
@@ -112,9 +113,7 @@ export async function listExportFiles(paths: string[]): Promise<string[]> {
     try {
       info = await stat(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const problem = code === 'EACCES' ? 'permission denied' : 'no such file or folder';
-      throw new ExportFileError(path, problem, 'Check the path');
+      throw fileSystemError(error, path);
     }
     if (!info.isDirectory()) {
       files.push(path);

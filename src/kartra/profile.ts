@@ -101,7 +101,8 @@ function classify(v: string): number {
   if (isNumber(v)) bits |= NUMBER;
   if (isMoney(v)) bits |= MONEY;
   if (isBooleanWord(v) || v === '0' || v === '1') bits |= BOOLEAN;
-  if (isPhoneShaped(v)) {
+  // "1997.00" has phone-like digits, but a number with a decimal part is never a phone.
+  if (isPhoneShaped(v) && !((bits & NUMBER) !== 0 && v.includes('.'))) {
     bits |= PHONE;
     if (!/^\d+$/.test(v)) bits |= PHONE_PUNCTUATED;
   }
@@ -295,8 +296,11 @@ export class ColumnProfiler {
   }
 }
 
+/** Cuts to SAMPLE_LENGTH characters, never between the two halves of an emoji. */
 function truncate(v: string): string {
-  return v.length <= SAMPLE_LENGTH ? v : `${v.slice(0, SAMPLE_LENGTH - 1)}…`;
+  if (v.length <= SAMPLE_LENGTH) return v;
+  const characters = Array.from(v);
+  return characters.length <= SAMPLE_LENGTH ? v : `${characters.slice(0, SAMPLE_LENGTH - 1).join('')}…`;
 }
 
 function round(x: number): number {

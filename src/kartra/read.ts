@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { ExportFileError } from '../errors.js';
 import { TXT_IMPORT_COLUMNS } from './columns.js';
@@ -79,23 +80,24 @@ interface NumberedRecord {
 
 /** csv-parse over the decoded text, with each record's starting line and errors turned into user errors. */
 async function* records(head: ExportHead): AsyncGenerator<NumberedRecord> {
-  const parser = openTextStream(head.path, head.bytes.encoding).pipe(
-    parse({
-      delimiter: head.dialect.delimiter,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: true,
-      max_record_size: MAX_RECORD_BYTES,
-    }),
-  );
+  const parser = parse({
+    delimiter: head.dialect.delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  pipeline(openTextStream(head.path, head.bytes.encoding), parser, () => {
+    // Errors surface through the parser's iterator below.
+  });
   // Line numbers are counted here, not taken from csv-parse's info: it counts a CRLF inside a quoted cell as two
   // lines, and asking for info slows parsing down. Blank lines arrive as one empty cell and are skipped.
   let line = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       line++;
-      if (record.length === 1 && record[0]!.trim() === '') continue;
-      yield { record, line };
+      const blank = record.length === 1 && record[0]!.trim() === '';
+      if (!blank) yield { record, line };
       line += lineBreaksIn(record);
     }
   } catch (error) {
@@ -139,10 +141,7 @@ async function checkReadableFile(path: string, name: string): Promise<void> {
   try {
     info = await stat(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ExportFileError(name, 'no such file', 'Check the path and the file name');
-    if (code === 'EACCES') throw new ExportFileError(name, 'permission denied', 'Give your user read access to the file');
-    throw error;
+    throw fileSystemError(error, name);
   }
   if (!info.isFile()) throw new ExportFileError(name, 'not a regular file', 'Give the path of a CSV export file');
   try {
@@ -203,4 +202,24 @@ function padOrCut(record: string[], width: number): string[] {
   const cells = record.slice();
   while (cells.length < width) cells.push('');
   return cells;
+}
+
+/** A file system error as a user error: what happened, in words, and what to do. */
+export function fileSystemError(error: unknown, name: string): ExportFileError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+  switch (code) {
+    case 'ENOENT':
+      return new ExportFileError(name, 'no such file or folder', 'Check the path and the file name');
+    case 'EACCES':
+    case 'EPERM':
+      return new ExportFileError(name, 'permission denied', 'Give your user read access to it');
+    case 'ENOTDIR':
+      return new ExportFileError(name, 'a part of this path is a file, not a folder', 'Check the path');
+    case 'ELOOP':
+      return new ExportFileError(name, 'this path loops through symbolic links', 'Give the path of the real file');
+    case 'ENAMETOOLONG':
+      return new ExportFileError(name, 'this path is too long', 'Move the export to a shorter path');
+    default:
+      return new ExportFileError(name, `the file cannot be opened (${code})`, 'Check that it exists and is readable');
+  }
 }

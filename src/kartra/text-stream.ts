@@ -1,11 +1,19 @@
 import { createReadStream } from 'node:fs';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { TextEncoding } from './encoding.js';
 
-/** The file's text, decoded (byte-order mark removed) and normalised to NFC, as a stream of strings. */
+/**
+ * The file's text, decoded (byte-order mark removed) and normalised to NFC, as a stream of strings. Built with
+ * pipeline, not pipe: a reader that stops early (a sample, a header) destroys the last stream, and pipeline then
+ * closes the file too. With pipe the file handle would stay open, and a long-running server would run out of them.
+ */
 export function openTextStream(path: string, encoding: TextEncoding): Readable {
-  return createReadStream(path).pipe(iconv.decodeStream(encoding, { stripBOM: true })).pipe(new NfcAtSafeBoundaries());
+  const text = new NfcAtSafeBoundaries();
+  pipeline(createReadStream(path), iconv.decodeStream(encoding, { stripBOM: true }), text, () => {
+    // Errors reach whoever reads `text`: pipeline destroys it with the error.
+  });
+  return text;
 }
 
 /**

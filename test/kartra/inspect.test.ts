@@ -114,7 +114,7 @@ describe('listExportFiles', () => {
     const missing = join(tmp.dir, 'missing');
     const error = await rejectionOf(listExportFiles([missing]));
     expect(error).toBeInstanceOf(ExportFileError);
-    expect(error.message).toBe(`${missing}: no such file or folder. Check the path`);
+    expect(error.message).toBe(`${missing}: no such file or folder. Check the path and the file name`);
   });
 
   it('refuses no path at all', async () => {

@@ -255,7 +255,7 @@ describe('openExport: bad inputs are ExportFileErrors naming the file (and line)
 
   it('a missing file', async () => {
     const e = await failure(join(tmp.dir, 'nope.csv'));
-    expect(e.message).toBe('nope.csv: no such file. Check the path and the file name');
+    expect(e.message).toBe('nope.csv: no such file or folder. Check the path and the file name');
   });
 
   it('a folder is not a file', async () => {
