@@ -39,8 +39,12 @@ export class CsvSink {
   line = 1;
   /** Data rows written (the header excluded). */
   rows = 0;
+  /** The last record queued, with its line ending: lets callers scan a row as one string. */
+  lastRecord = '';
   private pending: string[] = [];
   private pendingSize = 0;
+  /** One write in flight while the next chunk is being generated. */
+  private writing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly options: SinkOptions,
@@ -60,7 +64,8 @@ export class CsvSink {
   /** Queues a data row; returns the physical line it starts on. Quoted newlines make a record span several lines. */
   writeRow(cells: readonly string[]): number {
     const start = this.line;
-    this.push(csvRecord(cells, this.options.eol));
+    this.lastRecord = csvRecord(cells, this.options.eol);
+    this.push(this.lastRecord);
     this.rows++;
     return start;
   }
@@ -74,6 +79,7 @@ export class CsvSink {
   async close(blankFinalLine = false): Promise<void> {
     if (blankFinalLine) this.pending.push(this.options.eol);
     await this.flush();
+    await this.writing;
     await this.handle.close();
   }
 
@@ -91,6 +97,7 @@ export class CsvSink {
     this.pending = [];
     this.pendingSize = 0;
     const bytes = this.options.encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, 'win1252');
-    await this.handle.write(bytes);
+    await this.writing;
+    this.writing = this.handle.write(bytes);
   }
 }

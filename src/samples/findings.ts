@@ -54,10 +54,12 @@ function isAcceptedDate(value: string): boolean {
 }
 
 /**
- * Adds the cell findings of one row. It runs on every cell of millions of rows, so each rule is guarded by a cheap
- * test of the first character or the length before any regular expression runs.
+ * Adds the cell findings of one row; `record`, when given, is the same row as CSV text. This runs on every cell of
+ * millions of rows, so each rule is guarded by a cheap test of the first character or the length.
  */
-export function countCellFindings(cells: readonly string[], roles: ColumnRoles, counts: FindingCounts): void {
+export function countCellFindings(cells: readonly string[], roles: ColumnRoles, counts: FindingCounts, record?: string): void {
+  // `record` is the row as written: garbling that is in a cell is in it, so one scan clears most rows.
+  const mayBeGarbled = record === undefined || MOJIBAKE.test(record);
   for (let i = 0; i < cells.length; i++) {
     const raw = cells[i]!;
     const length = raw.length;
@@ -76,7 +78,7 @@ export function countCellFindings(cells: readonly string[], roles: ColumnRoles, 
       counts.formula_like++;
     }
     if (length > 255 && [...raw].length > 255) counts.over_255++;
-    if (MOJIBAKE.test(raw)) counts.mojibake++;
+    if (mayBeGarbled && MOJIBAKE.test(raw)) counts.mojibake++;
     if (roles.dates.has(i) && !placeholder && !zero && !isAcceptedDate(value)) counts.unparseable_date++;
   }
   if (roles.zip !== undefined && roles.country !== undefined) {

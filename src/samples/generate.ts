@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { EXPORT_AT, isoDateTime } from './dates.js';
 import { ExpectedSchema, type Expected } from './expected.js';
 import { FileNamer } from './fileNames.js';
 import type { HeaderStyle } from './leads.js';
-import { writeLeads } from './leadsWriter.js';
-import { writeLedger } from './ledgerWriter.js';
+import { leadFileCount, writeLeads } from './leadsWriter.js';
+import { writeLedger, type LedgerOptions, type LedgerResult } from './ledgerWriter.js';
 import { LeadCasePlan } from './plan.js';
 
 /**
@@ -49,8 +52,19 @@ export async function generateSamples(opts: GenerateOptions): Promise<GenerateRe
 
   const plan = new LeadCasePlan(seed, leads, messy);
   const namer = new FileNamer(seed);
-  const leadsPart = await writeLeads({ outDir, seed, leads, messy, customFields, headerStyle, plan, namer });
-  const ledger = await writeLedger({ outDir, seed, leads, messy, plan, namer });
+  const leadNames = Array.from({ length: leadFileCount(messy) }, () => namer.next('contacts_kartra'));
+  const ledgerOptions: LedgerOptions = {
+    outDir,
+    seed,
+    leads,
+    messy,
+    transactionsName: namer.next('report_all_transactions'),
+    subscriptionsName: namer.next('subscriptions'),
+  };
+  const [leadsPart, ledger] = await Promise.all([
+    writeLeads({ outDir, seed, leads, messy, customFields, headerStyle, plan, names: leadNames }),
+    runLedger(ledgerOptions),
+  ]);
   const [transactionsFile, subscriptionsFile] = ledger.files as [string, string];
 
   const expected: Expected = ExpectedSchema.parse({
@@ -73,4 +87,28 @@ export async function generateSamples(opts: GenerateOptions): Promise<GenerateRe
   const expectedPath = join(outDir, 'expected.json');
   await writeFile(expectedPath, `${JSON.stringify(expected, null, 2)}\n`);
   return { files: [...leadsPart.files, transactionsFile, subscriptionsFile, expectedPath], expected };
+}
+
+/** Below this many leads a worker thread costs more than it saves. */
+const WORKER_FROM_LEADS = 50_000;
+
+/**
+ * Writes the ledger in a worker thread when the compiled worker is there (the built package), otherwise inline
+ * (tests and tsx run the TypeScript sources, which a plain worker cannot load). Both give the same bytes.
+ */
+async function runLedger(options: LedgerOptions): Promise<LedgerResult> {
+  const workerFile = new URL('./ledgerWorker.js', import.meta.url);
+  if (options.leads < WORKER_FROM_LEADS || !existsSync(fileURLToPath(workerFile))) return writeLedger(options);
+  return new Promise<LedgerResult>((resolvePromise, reject) => {
+    const worker = new Worker(workerFile, { workerData: options });
+    worker.once('message', (message: { ok: true; result: LedgerResult } | { ok: false; message: string }) => {
+      if (message.ok) resolvePromise(message.result);
+      else reject(new Error(`ledger worker failed: ${message.message}`));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`ledger worker exited with code ${code}`));
+    });
+  });
 }

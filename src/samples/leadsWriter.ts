@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { DAY, EXPORT_AT, easternIso, floorMinute, isoDateTime } from './dates.js';
 import type { Expected, LeadChunk, PersonDetail } from './expected.js';
-import { FileNamer } from './fileNames.js';
 import { countCellFindings, emptyCounts, isMissingEmail, isValidEmail, rolesFor, type ColumnRoles, type FindingCounts } from './findings.js';
 import { CsvSink, type Encoding, type Eol } from './csvSink.js';
 import { LEAD_DATE_KEYS, leadHeader, leadKeys, leadRecord, recordCells, splitValues, type HeaderStyle, type Separator } from './leads.js';
 import { MINUTE_DATE_CASES, PHONE_CASES, REJECT_OR_DUPLICATE_CASES, caseSpec, type ChunkKey, type LeadCase } from './messy.js';
 import { fitsCp1252, leadId, makePerson, timeOfDay } from './people.js';
 import { expectedE164 } from './phone.js';
-import { LeadCasePlan } from './plan.js';
+import type { LeadCasePlan } from './plan.js';
 import { Rng, STREAM } from './random.js';
 import { LISTS, TAGS } from './vocab.js';
 
@@ -22,7 +21,8 @@ export interface LeadsOptions {
   customFields: number;
   headerStyle: HeaderStyle;
   plan: LeadCasePlan;
-  namer: FileNamer;
+  /** File names: one, or one per chunk when messy. */
+  names: readonly string[];
 }
 
 interface ChunkFile {
@@ -51,6 +51,10 @@ const MESSY_CHUNKS: readonly ChunkSetup[] = [
 ];
 const CLEAN_CHUNK: ChunkSetup = { key: 'single', encoding: 'utf-8', bom: false, eol: '\n', separator: ';', blankFinalLine: false };
 const CHUNK_WEIGHTS: Record<ChunkKey, number> = { A: 40, B: 35, C: 25 };
+
+export function leadFileCount(messy: boolean): number {
+  return messy ? MESSY_CHUNKS.length : 1;
+}
 
 /** people_detail is left out above this many leads: it would dwarf the files it describes. */
 export const DETAIL_LIMIT = 5000;
@@ -101,7 +105,8 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
   const setups = opts.messy ? MESSY_CHUNKS : [CLEAN_CHUNK];
   const chunks: ChunkFile[] = [];
   for (const [order, setup] of setups.entries()) {
-    const name = opts.namer.next('contacts_kartra');
+    const name = opts.names[order];
+    if (name === undefined) throw new Error(`sample generator bug: no file name for lead chunk ${order + 1}`);
     const sink = await CsvSink.open({ path: join(opts.outDir, name), encoding: setup.encoding, bom: setup.bom, eol: setup.eol });
     sink.writeHeader(header);
     chunks.push({ key: setup.key, name, sink, separator: setup.separator, blankFinalLine: setup.blankFinalLine, order });
@@ -174,7 +179,7 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
     }
     const line = chunk.sink.writeRow(cells);
     if (chunk.sink.full) await chunk.sink.flush();
-    countCellFindings(cells, roles, counts);
+    countCellFindings(cells, roles, counts, chunk.sink.lastRecord);
 
     const email = cells[at.email] ?? '';
     const phone = cells[at.phone] ?? '';

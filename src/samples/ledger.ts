@@ -94,7 +94,8 @@ export function subscriptionTimeline(rng: Rng, options: Options = {}): Subscript
     due = (i: number) => addMonths(first, i * months);
   };
   if (fate === 'active' || fate === 'reverted' || fate === 'pending') {
-    const last = settle(EXPORT_AT - rng.int(1, periodDays - 1) * DAY, rng);
+    // A reverted cancellation needs a few days after the last payment to be requested and taken back.
+    const last = settle(EXPORT_AT - rng.int(fate === 'reverted' ? 6 : 1, periodDays - 1) * DAY, rng);
     schedule(addMonths(last, -(n - 1) * months));
   } else if (fate === 'paused') {
     // The last payment is more than a period old: the next one was due and skipped while paused.

@@ -3,11 +3,10 @@ import { ONE_TIME_OFFERS, moneyFor, sumRevenue, type Coupon, type Money, type Mo
 import { CsvSink } from './csvSink.js';
 import { DAY, JOINED_FROM, JOINED_UNTIL } from './dates.js';
 import { LIFECYCLE_EVENTS, SUBSCRIPTION_STATUSES, TRANSACTION_TYPES, type Expected, type LifecycleEvent } from './expected.js';
-import type { FileNamer } from './fileNames.js';
 import { countCellFindings, emptyCounts, rolesFor } from './findings.js';
 import { STATUS_OF, orderTimeline, subscriptionTimeline, type AfterSale, type Fate, type LedgerEvent } from './ledger.js';
 import { makePerson, type Person } from './people.js';
-import type { LeadCasePlan } from './plan.js';
+import { LeadCasePlan } from './plan.js';
 import { Rng, STREAM } from './random.js';
 import { SUBSCRIPTION_DATE_KEYS, SUBSCRIPTION_HEADER, subscriptionRow } from './subscriptions.js';
 import {
@@ -20,13 +19,14 @@ import {
  * and its one subscriptions row), and records the figures a reader must reach.
  */
 
+/** Plain data only: the options cross into a worker thread (see ledgerWorker.ts). */
 export interface LedgerOptions {
   outDir: string;
   seed: number;
   leads: number;
   messy: boolean;
-  plan: LeadCasePlan;
-  namer: FileNamer;
+  transactionsName: string;
+  subscriptionsName: string;
 }
 
 export interface LedgerResult {
@@ -52,11 +52,13 @@ const DELETED_BUYER_ORDER = FORCED_AFTER_SALES.length + 2;
 const SPAN_DAYS = Math.floor((JOINED_UNTIL - JOINED_FROM) / DAY);
 
 export async function writeLedger(opts: LedgerOptions): Promise<LedgerResult> {
-  const { seed, leads, messy, plan } = opts;
+  const { seed, leads, messy } = opts;
+  // Rebuilt rather than passed: it is a pure function of these three, and a worker cannot receive a class instance.
+  const plan = new LeadCasePlan(seed, leads, messy);
   const subCount = Math.round(leads * SUBSCRIPTIONS_PER_LEAD);
   const orderCount = Math.round(leads * ORDERS_PER_LEAD);
-  const txName = opts.namer.next('report_all_transactions');
-  const subName = opts.namer.next('subscriptions');
+  const txName = opts.transactionsName;
+  const subName = opts.subscriptionsName;
   const tx = await CsvSink.open({ path: join(opts.outDir, txName), encoding: 'utf-8', bom: false, eol: '\n' });
   const subs = await CsvSink.open({ path: join(opts.outDir, subName), encoding: 'utf-8', bom: false, eol: '\n' });
   tx.writeHeader(TRANSACTION_HEADER);
@@ -99,7 +101,7 @@ export async function writeLedger(opts: LedgerOptions): Promise<LedgerResult> {
 
   const writeTx = (cells: string[], type: (typeof TRANSACTION_TYPES)[number], money: Money): number => {
     const line = tx.writeRow(cells);
-    countCellFindings(cells, txRoles, txFindings);
+    countCellFindings(cells, txRoles, txFindings, tx.lastRecord);
     byType[type]++;
     revenue.set(money, (revenue.get(money) ?? 0) + 1);
     return line;
@@ -169,7 +171,7 @@ export async function writeLedger(opts: LedgerOptions): Promise<LedgerResult> {
       processor,
     });
     const line = subs.writeRow(cells);
-    countCellFindings(cells, subRoles, subFindings);
+    countCellFindings(cells, subRoles, subFindings, subs.lastRecord);
     if (shownId !== subscriptionId) idMismatches.push({ line, subscriptionId: shownId, transactionsSubscriptionId: subscriptionId });
   };
 

@@ -69,11 +69,12 @@ export const LEAD_CASES = {
     damage: (c) => void (c.record.email = c.person.email.replace(/(^|[._@])([a-z])/g, (_, sep: string, ch: string) => sep + ch.toUpperCase())),
   },
   email_spaces: { rate: 0.01, damage: (c) => void (c.record.email = c.rng.pick([` ${c.person.email}`, `${c.person.email}  `, `  ${c.person.email} `])) },
+  email_no_domain: { rate: 0.002, damage: (c) => void (c.record.email = `${/^[a-z]+/.exec(c.person.email)?.[0] ?? 'john'}@`) },
   email_invalid: {
-    rate: 0.004,
+    rate: 0.003,
     damage: (c) => {
       const [local, domain] = c.person.email.split('@') as [string, string];
-      c.record.email = c.rng.pick([`${c.person.slug.slice(0, 6) || 'john'}@`, `${local}@${domain.split('.')[0]}`, `${local}.${domain}`, `${local} @${domain}`]);
+      c.record.email = c.rng.pick([`${local}@${domain.split('.')[0]}`, `${local}.${domain}`, `${local} @${domain}`]);
     },
   },
   email_na: { rate: 0.004, damage: (c) => void (c.record.email = 'N/A') },
@@ -189,7 +190,7 @@ export function caseSpec(name: LeadCase): CaseSpec | undefined {
 
 /** Cases whose row ends up rejected or a duplicate: such rows carry no other finding, so counts stay unambiguous. */
 export const REJECT_OR_DUPLICATE_CASES: ReadonlySet<LeadCase> = new Set<LeadCase>([
-  'email_invalid', 'email_na', 'email_empty', 'ragged_extra', 'ragged_missing', 'dup_email_case', 'dup_id', 'dup_id_new_email',
+  'email_no_domain', 'email_invalid', 'email_na', 'email_empty', 'ragged_extra', 'ragged_missing', 'dup_email_case', 'dup_id', 'dup_id_new_email',
 ]);
 
 /** Rows whose phone cell differs from the person's valid national number. */
