@@ -76,7 +76,7 @@ interface Row {
 }
 
 function parseRows(text: string, file: string, fileOrder: number): { header: string[]; rows: Row[] } {
-  const parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as { record: string[]; info: { lines: number } }[];
+  const parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
   const [head, ...rest] = parsed;
   const rows = rest.map(({ record, info }) => ({
     file,
