@@ -76,7 +76,8 @@ interface Row {
 }
 
 function parseRows(text: string, file: string, fileOrder: number): { header: string[]; rows: Row[] } {
-  const parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  // Both line endings end a record, as in most readers: an unquoted line break inside a cell would show here.
+  const parsed = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }) as unknown as { record: string[]; info: { lines: number } }[];
   const [head, ...rest] = parsed;
   const rows = rest.map(({ record, info }) => ({
     file,
@@ -661,9 +662,15 @@ describe('CSV writing', () => {
     const cell = fc.oneof(fc.string(), fc.constantFrom('', 'a,b', 'say "hi"', 'x\ny', 'r\r\n', ' N/A ', 'Acme, Inc.'));
     fc.assert(
       fc.property(fc.array(cell, { minLength: 1, maxLength: 12 }), fc.constantFrom('\n' as const, '\r\n' as const), (cells, eol) => {
-        expect(csvRecord(cells, eol)).toBe(stringify([cells], { record_delimiter: eol }));
+        expect(csvRecord(cells, eol)).toBe(stringify([cells], { record_delimiter: eol, quote_record_delimiter: true }));
       }),
     );
+  });
+
+  it('quotes every line break, whatever the record delimiter', () => {
+    expect(csvRecord(['a\nb', 'c'], '\r\n')).toBe('"a\nb",c\r\n');
+    expect(csvRecord(['a\r\nb', 'c'], '\n')).toBe('"a\r\nb",c\n');
+    expect(csvRecord(['a\rb'], '\r\n')).toBe('"a\rb"\r\n');
   });
 });
 

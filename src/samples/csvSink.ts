@@ -22,6 +22,15 @@ const FLUSH_AT = 1 << 20;
 
 const QUOTE_OR_NEWLINE = /["\r\n]/;
 
+/**
+ * With an explicit record delimiter csv-stringify quotes only that exact sequence, so a bare LF inside a cell of a
+ * CRLF file would go out unquoted and split the record for most readers: `quote_record_delimiter` quotes any line break.
+ */
+export const STRINGIFY_OPTIONS = {
+  '\n': { record_delimiter: '\n', quote_record_delimiter: true },
+  '\r\n': { record_delimiter: '\r\n', quote_record_delimiter: true },
+} as const;
+
 /** One CSV record with its line ending, exactly as csv-stringify writes it. */
 export function csvRecord(cells: readonly string[], eol: Eol): string {
   const line = cells.join(',');
@@ -31,7 +40,7 @@ export function csvRecord(cells: readonly string[], eol: Eol): string {
     for (let i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) commas++;
     if (commas === cells.length - 1) return line + eol;
   }
-  return stringify([cells as string[]], { record_delimiter: eol });
+  return stringify([cells as string[]], STRINGIFY_OPTIONS[eol]);
 }
 
 export class CsvSink {

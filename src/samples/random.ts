@@ -104,9 +104,7 @@ export const STREAM = {
   leadCase: 2,
   leadRow: 3,
   forced: 4,
-  chunk: 5,
   ledger: 6,
   buyer: 7,
   fileIds: 8,
-  duplicates: 9,
 } as const;
