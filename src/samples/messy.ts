@@ -42,10 +42,6 @@ export function mojibake(text: string): string {
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-function ensurePhone(ctx: DamageContext): string {
-  return ctx.person.phoneNational;
-}
-
 function setTags(ctx: DamageContext, tags: string[], joiner: string = ctx.separator): void {
   ctx.record.tags = tags.join(joiner);
 }
@@ -88,7 +84,7 @@ export const LEAD_CASES = {
     rate: 0.008,
     needs: { country: 'US', phone: true },
     damage: (c) => {
-      const n = ensurePhone(c);
+      const n = c.person.phoneNational;
       c.record.phone = `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6)}`;
     },
   },
@@ -96,18 +92,18 @@ export const LEAD_CASES = {
     rate: 0.008,
     needs: { country: 'US', phone: true },
     damage: (c) => {
-      const n = ensurePhone(c);
+      const n = c.person.phoneNational;
       c.record.phone = `${n.slice(0, 3)}.${n.slice(3, 6)}.${n.slice(6)}`;
     },
   },
-  phone_double_prefix: { rate: 0.005, needs: { country: 'US', phone: true }, damage: (c) => void (c.record.phone = `+1${ensurePhone(c)}`) },
+  phone_double_prefix: { rate: 0.005, needs: { country: 'US', phone: true }, damage: (c) => void (c.record.phone = `+1${c.person.phoneNational}`) },
   phone_code_bare: { rate: 0.004, needs: { country: 'US', phone: true }, damage: (c) => void (c.record.phone_country_code = '1') },
   phone_code_empty: { rate: 0.004, needs: { country: 'US', phone: true }, damage: (c) => void (c.record.phone_country_code = '') },
   phone_uk_trunk: {
     rate: 0.005,
     needs: { country: 'GB', phone: true },
     damage: (c) => {
-      const n = ensurePhone(c);
+      const n = c.person.phoneNational;
       c.record.phone = `0${n.slice(0, 4)} ${n.slice(4)}`;
     },
   },
@@ -115,7 +111,7 @@ export const LEAD_CASES = {
     rate: 0.003,
     needs: { country: 'US', phone: true },
     damage: (c) => {
-      const n = ensurePhone(c);
+      const n = c.person.phoneNational;
       c.record.phone = `${n[0]}.${n.slice(1, 6)}E+09`;
     },
   },
