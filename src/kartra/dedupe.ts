@@ -5,10 +5,11 @@ import { wallClockMillis, type SlashOrder } from './dates.js';
  * wins, and "first" means oldest by join date (kartra-exports.md §1.5), wherever the rows sit in the files.
  * Keys are the Kartra id and the email, lowercased.
  *
- * Memory is the constraint here: a million leads must fit in the reader's budget, and a JavaScript Map of a million
- * strings costs several times the strings themselves. So rows are parallel arrays, numeric ids stay numbers, and
- * "was this key taken by an older row" is an open-addressing table of row numbers that compares the real keys:
- * exact, never a probabilistic guess.
+ * Memory is the constraint here: a million leads must fit in the reader's budget, and a million email strings in a
+ * JavaScript Map cost several times the strings themselves. So rows are parallel arrays of numbers: numeric ids stay
+ * numbers, and an email is kept as two independent 32-bit hashes (64 bits: the chance that two different emails of
+ * a million-row export collide is about 3 in 100 million). "Was this key taken by an older row" is an
+ * open-addressing table of row numbers.
  */
 
 export interface RowRef {
@@ -23,13 +24,16 @@ export interface Duplicate extends RowRef {
 
 export class DuplicateFinder {
   private readonly files: string[] = [];
-  private readonly fileOf: number[] = [];
-  private readonly lines: number[] = [];
+  private rows = 0;
+  private fileOf = new Uint16Array(1024);
+  private lines = new Uint32Array(1024);
   /** Kartra ids are integers: kept as numbers (NaN when absent); any other id as text in `textIds`. */
-  private readonly ids: number[] = [];
+  private ids = new Float64Array(1024);
   private readonly textIds = new Map<number, string>();
-  private readonly emails: (string | undefined)[] = [];
-  private readonly joined: number[] = [];
+  /** The lowercased email's two hashes; hash B is 0 when the row has no email. */
+  private emailHashA = new Int32Array(1024);
+  private emailHashB = new Int32Array(1024);
+  private joined = new Float64Array(1024);
   /** Slashed join dates wait for their file's day/month order, known only once the whole column has been seen. */
   private readonly slashed = new Map<number, string>();
   private readonly slashOrders = new Map<number, SlashOrder>();
@@ -37,11 +41,17 @@ export class DuplicateFinder {
   /** Registers a row. Rows without a usable join date come after every dated row; rows without keys are ignored. */
   add(file: string, line: number, id: string | undefined, email: string | undefined, joined: string | undefined): void {
     if (!id && !email) return;
-    const row = this.push(file, line, joined ? (wallClockMillis(joined) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY);
     const numeric = id && /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
-    this.ids.push(numeric);
+    const key = email?.toLowerCase() ?? '';
+    const row = this.push(
+      file,
+      line,
+      joined ? (wallClockMillis(joined) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY,
+      numeric,
+      key ? fnv1a(key, 0x811c9dc5) : 0,
+      key ? fnv1a(key, 0x5bd1e995) | 1 : 0, // never 0 for an email, so 0 means "no email"
+    );
     if (id && Number.isNaN(numeric)) this.textIds.set(row, id);
-    this.emails.push(email?.toLowerCase() || undefined);
     if (joined?.includes('/')) this.slashed.set(row, joined);
   }
 
@@ -53,11 +63,10 @@ export class DuplicateFinder {
 
   /** Takes over another finder's rows (a file's, once its kind is known). */
   absorb(other: DuplicateFinder): void {
-    const offset = this.lines.length;
-    for (let row = 0; row < other.lines.length; row++) {
-      this.push(other.files[other.fileOf[row]!]!, other.lines[row]!, other.joined[row]!);
-      this.ids.push(other.ids[row]!);
-      this.emails.push(other.emails[row]);
+    const offset = this.rows;
+    for (let row = 0; row < other.rows; row++) {
+      const file = other.files[other.fileOf[row]!]!;
+      this.push(file, other.lines[row]!, other.joined[row]!, other.ids[row]!, other.emailHashA[row]!, other.emailHashB[row]!);
     }
     for (const [row, id] of other.textIds) this.textIds.set(row + offset, id);
     for (const [row, raw] of other.slashed) this.slashed.set(row + offset, raw);
@@ -69,14 +78,18 @@ export class DuplicateFinder {
     for (const [row, raw] of this.slashed) {
       this.joined[row] = wallClockMillis(raw, this.slashOrders.get(this.fileOf[row]!)) ?? Number.POSITIVE_INFINITY;
     }
-    const order = Array.from(this.lines.keys()).sort(
-      // Infinity − Infinity is NaN, which is falsy: undated rows fall through to file order, as intended.
-      (a, b) => this.joined[a]! - this.joined[b]! || this.fileOf[a]! - this.fileOf[b]! || this.lines[a]! - this.lines[b]!,
-    );
-    const byId = new KeyIndex(this.lines.length, (row) => this.idOf(row));
-    const byEmail = new KeyIndex(this.lines.length, (row) => this.emails[row]);
+    const byId = new KeyIndex(this.rows, {
+      has: (row) => this.idOf(row) !== undefined,
+      hash: (row) => hashKey(this.idOf(row)!),
+      same: (a, b) => this.idOf(a) === this.idOf(b),
+    });
+    const byEmail = new KeyIndex(this.rows, {
+      has: (row) => this.emailHashB[row] !== 0,
+      hash: (row) => this.emailHashA[row]!,
+      same: (a, b) => this.emailHashA[a] === this.emailHashA[b] && this.emailHashB[a] === this.emailHashB[b],
+    });
     const found: Duplicate[] = [];
-    for (const row of order) {
+    for (const row of this.oldestFirst()) {
       const idWinner = byId.find(row);
       const winner = idWinner ?? byEmail.find(row);
       if (winner !== undefined) {
@@ -89,12 +102,45 @@ export class DuplicateFinder {
     return found.sort((a, b) => this.files.indexOf(a.file) - this.files.indexOf(b.file) || a.line - b.line);
   }
 
-  private push(file: string, line: number, joined: number): number {
+  /** Row numbers oldest first; rows usually arrive in that order already, and then no sort is needed. */
+  private oldestFirst(): Iterable<number> {
+    const rows = this.rows;
+    // Infinity − Infinity is NaN, which is falsy: undated rows fall through to file order, as intended.
+    const compare = (a: number, b: number): number =>
+      this.joined[a]! - this.joined[b]! || this.fileOf[a]! - this.fileOf[b]! || this.lines[a]! - this.lines[b]!;
+    let sorted = true;
+    for (let row = 1; row < rows && sorted; row++) sorted = compare(row - 1, row) <= 0;
+    const order = Array.from({ length: rows }, (_, row) => row);
+    return sorted ? order : order.sort(compare);
+  }
+
+  private push(file: string, line: number, joined: number, id: number, hashA: number, hashB: number): number {
     if (this.files.at(-1) !== file) this.files.push(file);
-    this.fileOf.push(this.files.length - 1);
-    this.lines.push(line);
-    this.joined.push(joined);
-    return this.lines.length - 1;
+    if (this.rows === this.lines.length) this.grow();
+    const row = this.rows++;
+    this.fileOf[row] = this.files.length - 1;
+    this.lines[row] = line;
+    this.joined[row] = joined;
+    this.ids[row] = id;
+    this.emailHashA[row] = hashA;
+    this.emailHashB[row] = hashB;
+    return row;
+  }
+
+  /** Typed arrays hold 30 bytes a row; they double when full, off the JavaScript heap. */
+  private grow(): void {
+    const size = this.lines.length * 2;
+    const grown = <T extends Uint16Array | Uint32Array | Int32Array | Float64Array>(from: T, make: (n: number) => T): T => {
+      const to = make(size);
+      to.set(from);
+      return to;
+    };
+    this.fileOf = grown(this.fileOf, (n) => new Uint16Array(n));
+    this.lines = grown(this.lines, (n) => new Uint32Array(n));
+    this.ids = grown(this.ids, (n) => new Float64Array(n));
+    this.emailHashA = grown(this.emailHashA, (n) => new Int32Array(n));
+    this.emailHashB = grown(this.emailHashB, (n) => new Int32Array(n));
+    this.joined = grown(this.joined, (n) => new Float64Array(n));
   }
 
   private idOf(row: number): number | string | undefined {
@@ -107,6 +153,13 @@ export class DuplicateFinder {
   }
 }
 
+/** How a KeyIndex sees a row's key without holding it: whether there is one, a 32-bit hash, and equality. */
+interface RowKeys {
+  has(row: number): boolean;
+  hash(row: number): number;
+  same(a: number, b: number): boolean;
+}
+
 /** The rows that claimed each key, in an open-addressing table of row numbers (−1 = free slot). */
 class KeyIndex {
   private readonly slots: Int32Array;
@@ -114,7 +167,7 @@ class KeyIndex {
 
   constructor(
     rows: number,
-    private readonly keyOf: (row: number) => number | string | undefined,
+    private readonly keys: RowKeys,
   ) {
     let size = 16;
     while (size < rows * 2) size *= 2;
@@ -124,30 +177,36 @@ class KeyIndex {
 
   /** The row that claimed `row`'s key, if any. */
   find(row: number): number | undefined {
-    const key = this.keyOf(row);
-    if (key === undefined) return undefined;
-    for (let slot = hash(key) & this.mask; ; slot = (slot + 1) & this.mask) {
+    if (!this.keys.has(row)) return undefined;
+    for (let slot = mix(this.keys.hash(row)) & this.mask; ; slot = (slot + 1) & this.mask) {
       const owner = this.slots[slot]!;
       if (owner === -1) return undefined;
-      if (this.keyOf(owner) === key) return owner;
+      if (this.keys.same(owner, row)) return owner;
     }
   }
 
   /** Records `row` as the owner of its key; call only after `find` returned nothing. */
   claim(row: number): void {
-    const key = this.keyOf(row);
-    if (key === undefined) return;
-    let slot = hash(key) & this.mask;
+    if (!this.keys.has(row)) return;
+    let slot = mix(this.keys.hash(row)) & this.mask;
     while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
     this.slots[slot] = row;
   }
 }
 
-/** FNV-1a over the key's characters (or the number's digits), then mixed so sequential ids spread evenly. */
-function hash(key: number | string): number {
-  const text = typeof key === 'number' ? String(key) : key;
-  let h = 0x811c9dc5;
+/** FNV-1a over a string's UTF-16 code units, from a given offset basis (two bases give two independent hashes). */
+function fnv1a(text: string, basis: number): number {
+  let h = basis;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+function hashKey(key: number | string): number {
+  return fnv1a(typeof key === 'number' ? String(key) : key, 0x811c9dc5);
+}
+
+/** Spreads a hash over the table's low bits, so sequential ids do not cluster. */
+function mix(h: number): number {
   h ^= h >>> 16;
   return Math.imul(h, 0x45d9f3b) >>> 0;
 }
