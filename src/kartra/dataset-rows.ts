@@ -67,7 +67,8 @@ function headOf(file: InspectedFile): ExportHead {
   return {
     path: file.path,
     name: file.name,
-    bytes: { encoding: file.encoding, bom: file.bom, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+    // utf8Nfc false: always decode and normalise; the raw-bytes shortcut is for the inspection's hot loop.
+    bytes: { encoding: file.encoding, bom: file.bom, sizeBytes: file.sizeBytes, sha256: file.sha256, utf8Nfc: false },
     dialect: file.dialect,
     header: file.header,
   };

@@ -31,7 +31,8 @@ export function matchDate(v: string): DateMatch | undefined {
   if (c < 48 || c > 57) return undefined; // every accepted shape starts with a digit
   const iso = ISO.exec(v);
   if (iso) {
-    if (!isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3])) || !isClockTime(v)) return undefined;
+    if (!isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))) return undefined;
+    if (iso[4] !== undefined && (Number(iso[4]) > 23 || Number(iso[5]) > 59 || Number(iso[6] ?? 0) > 59)) return undefined;
     return { shape: iso[4] === undefined ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH:mm:ss' };
   }
   const slashed = SLASHED.exec(v);
@@ -56,10 +57,13 @@ export function matchDate(v: string): DateMatch | undefined {
   return undefined;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** 30 February is not a date: a spreadsheet would move it to 1 March without a word. */
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
 /** Any HH:MM(:SS) in the value is a real time of day (25:00 is not). */

@@ -9,15 +9,8 @@ import { wallClockMillis } from './dates.js';
 import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
-import {
-  characterCount,
-  hasMojibake,
-  isEmail,
-  isExcelScientific,
-  isFormulaLike,
-  isPlaceholder,
-  isZeroDate,
-} from './values.js';
+import { ANY_CELL_FINDING, CELL_FINDINGS, classifyCell } from './cell-class.js';
+import { isEmail, isPlaceholder } from './values.js';
 import { ExportFileError } from '../errors.js';
 
 export interface InspectedFile {
@@ -66,10 +59,12 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
       for (let i = 0; i < cells.length; i++) {
         const cell = cells[i]!;
         const v = cell.length === 0 ? cell : cell.trim();
-        profilers[i]!.add(v, line);
-        if (v.length > 0) checkCell(v, line, head.header[i]!, findings);
+        const bits = profilers[i]!.add(v, line);
+        if (bits & ANY_CELL_FINDING) reportCell(bits, line, head.header[i]!, findings);
       }
-      for (const cell of row.extra) if (cell.trim()) checkCell(cell.trim(), line, '(beyond the header)', findings);
+      for (const cell of row.extra) {
+        if (cell.trim()) reportCell(classifyCell(cell.trim()), line, '(beyond the header)', findings);
+      }
       if (row.ragged) {
         findings.add('ragged_row', line);
         rejectedRows++;
@@ -115,14 +110,9 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
   };
 }
 
-/** Findings about one cell, whatever its column; `v` is trimmed and not empty. */
-function checkCell(v: string, line: number, column: string, findings: FindingCollector): void {
-  if (isPlaceholder(v)) findings.add('placeholder', line, column);
-  else if (isZeroDate(v)) findings.add('zero_date', line, column);
-  else if (isExcelScientific(v)) findings.add('excel_scientific', line, column);
-  if (isFormulaLike(v)) findings.add('formula_like', line, column);
-  if (v.length > 255 && characterCount(v) > 255) findings.add('over_255', line, column);
-  if (hasMojibake(v)) findings.add('mojibake', line, column);
+/** Findings about one cell alone, from its classification. */
+function reportCell(bits: number, line: number, column: string, findings: FindingCollector): void {
+  for (const [bit, code] of CELL_FINDINGS) if (bits & bit) findings.add(code, line, column);
 }
 
 /** What a row contributes to duplicate detection. */

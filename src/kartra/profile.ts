@@ -1,17 +1,25 @@
 import { normalizeHeader } from './columns.js';
-import { isCountry } from './countries.js';
-import { hasTime, matchDate, slashOrder, type DateShape, type SlashOrder } from './dates.js';
-import { splitMultiValue, type MultiValueSeparator } from './multi-value.js';
 import {
-  isBooleanWord,
-  isEmail,
-  isMoney,
-  isNumber,
-  isPhoneShaped,
-  isPlaceholder,
-  isUrl,
-  isZeroDate,
-} from './values.js';
+  BOOLEAN,
+  COUNTRY,
+  DATE,
+  DATE_SHAPES,
+  EMAIL,
+  FIRST_OVER_12,
+  MONEY,
+  NUMBER,
+  PHONE,
+  PHONE_PUNCTUATED,
+  PLACEHOLDER,
+  SECOND_OVER_12,
+  TYPE_EVIDENCE,
+  URL,
+  ZERO_DATE,
+  classifyCell,
+  dateShapeOf,
+} from './cell-class.js';
+import { hasTime, slashOrder, type SlashOrder } from './dates.js';
+import { splitMultiValue, type MultiValueSeparator } from './multi-value.js';
 
 export type ValueType =
   | 'empty'
@@ -64,52 +72,6 @@ const ITEM_CAP = 2_000;
 /** Enough split cells to tell a tags column from free text; splitting every cell of a million rows adds nothing. */
 const ITEM_EVIDENCE = 20_000;
 
-// What a value looks like, as bits, so a repeated value is classified once and then looked up.
-const EMAIL = 1;
-const PHONE = 2;
-const URL = 4;
-const NUMBER = 8;
-const MONEY = 16;
-const BOOLEAN = 32;
-const COUNTRY = 64;
-const DATE = 128;
-const FIRST_OVER_12 = 256;
-const SECOND_OVER_12 = 512;
-const PHONE_PUNCTUATED = 1024;
-const DATE_SHAPES: DateShape[] = [
-  'YYYY-MM-DD',
-  'YYYY-MM-DD HH:mm:ss',
-  'YYYY/MM/DD',
-  'slash-date',
-  'slash-datetime',
-  'DD Mon YYYY',
-  'DD Mon YYYY HH:mm:ss',
-];
-const SHAPE_SHIFT = 12; // bits 12..14 hold the date shape index
-
-function classify(v: string): number {
-  let bits = 0;
-  if (v.includes('@')) return isEmail(v) ? EMAIL : 0;
-  if (isUrl(v)) return URL;
-  const date = matchDate(v);
-  if (date) {
-    bits |= DATE | (DATE_SHAPES.indexOf(date.shape) << SHAPE_SHIFT);
-    if ((date.first ?? 0) > 12) bits |= FIRST_OVER_12;
-    if ((date.second ?? 0) > 12) bits |= SECOND_OVER_12;
-    return bits;
-  }
-  if (isNumber(v)) bits |= NUMBER;
-  if (isMoney(v)) bits |= MONEY;
-  if (isBooleanWord(v) || v === '0' || v === '1') bits |= BOOLEAN;
-  // "1997.00" has phone-like digits, but a number with a decimal part is never a phone.
-  if (isPhoneShaped(v) && !((bits & NUMBER) !== 0 && v.includes('.'))) {
-    bits |= PHONE;
-    if (!/^\d+$/.test(v)) bits |= PHONE_PUNCTUATED;
-  }
-  if (bits === 0 && isCountry(v)) bits |= COUNTRY;
-  return bits;
-}
-
 const PHONE_HEADER = /(^|_)(phone|tel|telephone|mobile|cell|fax|whatsapp)(_|$)/;
 const MONEY_HEADER = /(amount|price|revenue|cost|discount|profit|tax|total|payment|usd|eur|gbp)/;
 const MULTI_HEADER = /^(tags?|lists?|sequences?)$/;
@@ -145,37 +107,46 @@ export class ColumnProfiler {
     readonly index: number,
   ) {}
 
-  /** Counts one row of this column; `v` is the cell already trimmed ('' for an empty cell). */
-  add(v: string, line: number): void {
+  /**
+   * Counts one row of this column; `v` is the cell already trimmed ('' for an empty cell). Returns the value's
+   * classification (see cell-class.ts), so the caller reports the cell's findings without classifying it again.
+   */
+  add(v: string, line: number): number {
     this.rows++;
-    if (v.length === 0) return;
+    if (v.length === 0) return 0;
     this.filled++;
-    if (isPlaceholder(v)) {
-      this.placeholders++;
-      return;
-    }
-    if (isZeroDate(v)) {
-      this.zeroDates++;
-      return;
-    }
     let bits = this.lookupsUseful ? this.seen.get(v) : undefined;
     if (this.distinctCapped && this.lookupsUseful) this.watchHitRate(bits !== undefined);
     if (bits === undefined) {
-      bits = classify(v);
+      bits = classifyCell(v);
       if (this.seen.size < DISTINCT_CAP) this.seen.set(v, bits);
       else this.distinctCapped = true;
       if (this.samples.length < SAMPLE_COUNT) this.samples.push(truncate(v));
     }
+    if (bits & (PLACEHOLDER | ZERO_DATE)) {
+      if (bits & PLACEHOLDER) this.placeholders++;
+      else this.zeroDates++;
+      return bits;
+    }
+    this.tally(bits & TYPE_EVIDENCE, line);
+    if (v.length > this.maxLength) this.maxLength = v.length;
+    this.totalLength += v.length;
+    // Emails, dates, numbers and phones cannot be free text, lists or notes: skip the scans for them.
+    if ((bits & TYPE_EVIDENCE & ~COUNTRY) === 0) this.scanText(v);
+    return bits;
+  }
+
+  private tally(bits: number, line: number): void {
     const tally = this.tallies.get(bits);
     if (tally === undefined) this.tallies.set(bits, { count: 1, lines: [line] });
     else {
       tally.count++;
       if (tally.lines.length < SAMPLE_COUNT) tally.lines.push(line);
     }
-    if (v.length > this.maxLength) this.maxLength = v.length;
-    this.totalLength += v.length;
-    // Emails, dates, numbers and phones cannot be free text, lists or notes: skip the scans for them.
-    if ((bits & ~COUNTRY) !== 0) return;
+  }
+
+  /** Evidence for long text and multi-value lists. */
+  private scanText(v: string): void {
     if (v.includes('\n')) this.withNewline++;
     const semicolon = v.includes(';');
     const comma = v.includes(',');
@@ -199,7 +170,7 @@ export class ColumnProfiler {
     const real = this.filled - this.placeholders - this.zeroDates;
     const share = (mask: number): number => (real === 0 ? 0 : this.countWhere((bits) => (bits & mask) !== 0) / real);
     for (const [bits, { count }] of this.tallies) {
-      if (bits & DATE) this.shapeCounts[(bits >> SHAPE_SHIFT) & 7]! += count;
+      if (bits & DATE) this.shapeCounts[DATE_SHAPES.indexOf(dateShapeOf(bits))]! += count;
       if (bits & FIRST_OVER_12) this.firstOver12 = true;
       if (bits & SECOND_OVER_12) this.secondOver12 = true;
     }

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -86,8 +86,10 @@ async function* records(head: ExportHead): AsyncGenerator<NumberedRecord> {
     relax_column_count: true,
     relax_quotes: true,
     max_record_size: MAX_RECORD_BYTES,
+    bom: true, // raw UTF-8 bytes may start with one; decoded text never does
   });
-  pipeline(openTextStream(head.path, head.bytes.encoding), parser, () => {
+  const source = head.bytes.utf8Nfc ? createReadStream(head.path) : openTextStream(head.path, head.bytes.encoding);
+  pipeline(source, parser, () => {
     // Errors surface through the parser's iterator below.
   });
   // Line numbers are counted here, not taken from csv-parse's info: it counts a CRLF inside a quoted cell as two

@@ -23,7 +23,7 @@ export const isUrl = (v: string): boolean => URL.test(v);
 export const isNumber = (v: string): boolean => NUMBER.test(v);
 /** "$1,234.00", "1,234.50", "-€12": amounts a number column would not accept. */
 export const isMoney = (v: string): boolean => MONEY.test(v);
-export const isBooleanWord = (v: string): boolean => BOOLEAN_WORDS.has(v.toLowerCase());
+export const isBooleanWord = (v: string): boolean => v.length <= 5 && BOOLEAN_WORDS.has(v.toLowerCase());
 
 /** A cell a spreadsheet would run as a formula: -49.00 and +1 are numbers, =HYPERLINK(...) and @handle are not. */
 export function isFormulaLike(v: string): boolean {
