@@ -132,7 +132,15 @@ export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): num
 /** `YYYY-MM-DD HH:MM:SS`, Kartra's own format, read without regular expressions: a million join dates add up. */
 function isoDateTimeMillis(v: string): number | undefined {
   if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== ' ' || v[13] !== ':' || v[16] !== ':') return undefined;
-  const n = (from: number, to: number): number => Number(v.slice(from, to));
+  const n = (from: number, to: number): number => {
+    let value = 0;
+    for (let i = from; i < to; i++) {
+      const digit = v.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      value = value * 10 + digit;
+    }
+    return value;
+  };
   const [year, month, day, hours, minutes, seconds] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
   if (!isCalendarDate(year, month, day) || !(hours <= 23 && minutes <= 59 && seconds <= 59)) return undefined;
   return Date.UTC(year, month - 1, day, hours, minutes, seconds);
