@@ -71,10 +71,23 @@ export function widthWithoutTrailingEmpties(record: string[]): number {
   return width;
 }
 
+/** Line endings between records; a line break inside a quoted cell (a note, an address) does not count. */
 function detectLineEnding(sample: string): LineEnding {
-  const crlf = sample.match(/\r\n/g)?.length ?? 0;
-  const lf = (sample.match(/\n/g)?.length ?? 0) - crlf;
-  const cr = (sample.match(/\r/g)?.length ?? 0) - crlf;
+  let crlf = 0;
+  let lf = 0;
+  let cr = 0;
+  let quoted = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === 13 /* \r */) {
+      if (sample.charCodeAt(i + 1) === 10) {
+        crlf++;
+        i++;
+      } else cr++;
+    } else if (c === 10 /* \n */) lf++;
+  }
   const kinds = [crlf > 0, lf > 0, cr > 0].filter(Boolean).length;
   if (kinds === 0) return 'none';
   if (kinds > 1) return 'mixed';

@@ -1,4 +1,4 @@
-import { normalizeHeader } from './columns.js';
+import { leadFieldOf, normalizeHeader } from './columns.js';
 import {
   BOOLEAN,
   COUNTRY,
@@ -218,7 +218,9 @@ export class ColumnProfiler {
     }
     if (share(NUMBER) >= 0.95) return { type: 'number', fits: has(NUMBER) };
     if (share(COUNTRY) >= 0.8) return { type: 'country', fits: has(COUNTRY) };
-    if (this.looksMultiValued(real)) return { type: 'multi-value', fits: () => true };
+    // Kartra's own single-valued fields (company "Acme, Inc.", address) are never lists, however many commas they hold.
+    const singleValued = leadFieldOf(this.name) !== undefined;
+    if (!singleValued && this.looksMultiValued(real)) return { type: 'multi-value', fits: () => true };
     if (this.maxLength > 255 || this.withNewline > 0 || this.totalLength / real > 80) return { type: 'long-text', fits: () => true };
     if (!this.distinctCapped && distinct <= 30 && distinct * 3 <= real) return { type: 'enumeration', fits: () => true };
     return { type: 'text', fits: () => true };

@@ -41,9 +41,14 @@ export function characterCount(v: string): number {
   return count;
 }
 
-/** Phone-shaped: digits with the punctuation people type, 6 to 20 digits, no letters except an extension mark. */
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Phone-shaped: digits with the punctuation people type, 6 to 20 digits, no letters except an extension mark.
+ * An IPv4 address (Kartra's `ip` column) has the same characters but is not a phone.
+ */
 export function isPhoneShaped(v: string): boolean {
-  if (!/^[+\d(][\d\s().\-/]*(\s*(x|ext\.?)\s*\d+)?$/i.test(v)) return false;
+  if (!/^[+\d(][\d\s().\-/]*(\s*(x|ext\.?)\s*\d+)?$/i.test(v) || IPV4.test(v)) return false;
   const digits = v.replace(/\D/g, '').length;
   return digits >= 6 && digits <= 20;
 }

@@ -138,3 +138,10 @@ describe('widthWithoutTrailingEmpties', () => {
     expect(widthWithoutTrailingEmpties(record)).toBe(width);
   });
 });
+
+describe('line endings are counted between records only', () => {
+  it('a CRLF file whose quoted notes hold bare LF line breaks is CRLF, not mixed', () => {
+    const sample = 'email,bio\r\na@b.co,"line one\nline two"\r\nc@d.co,"x\ny\nz"\r\ne@f.co,plain\r\n';
+    expect(detectDialect(sample).lineEnding).toBe('CRLF');
+  });
+});

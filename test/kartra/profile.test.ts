@@ -222,3 +222,21 @@ describe('ColumnProfiler: value types', () => {
     expect(p.maxLength).toBe(100);
   });
 });
+
+describe('Kartra columns that only look like something else', () => {
+  it('an ip column of IPv4 addresses is not a phone column', () => {
+    const profile = profileOf('ip', ['142.171.99.157', '203.30.61.220', '81.133.36.190', '189.75.146.212']);
+    expect(profile.type).not.toBe('phone');
+  });
+
+  it('a company column with "Acme, Inc." names repeated is not a multi-value list', () => {
+    const names = ['Acme, Inc.', 'Smith & Co.', 'Bolt, LLC', 'Acme, Inc.', 'Northwind', 'Bolt, LLC', 'Acme, Inc.', 'Northwind'];
+    expect(profileOf('company', names).type).not.toBe('multi-value');
+    expect(profileOf('Company', names).type).not.toBe('multi-value');
+  });
+
+  it('a custom checkbox column with the same shape is a multi-value list', () => {
+    const values = ['Yoga, Running', 'Running', 'Yoga, Cooking', 'Cooking, Running', 'Yoga', 'Running, Yoga', 'Cooking', 'Yoga, Running'];
+    expect(profileOf('interests', values)).toMatchObject({ type: 'multi-value', separator: ',' });
+  });
+});
