@@ -32,6 +32,8 @@ export const DATE = 1 << 7;
 export const FIRST_OVER_12 = 1 << 8;
 export const SECOND_OVER_12 = 1 << 9;
 export const PHONE_PUNCTUATED = 1 << 10;
+/** A number with a decimal part: "49.00". */
+export const DECIMAL = 1 << 11;
 const SHAPE_SHIFT = 12; // bits 12..14: the date shape's index in DATE_SHAPES
 export const TYPE_EVIDENCE = (1 << 15) - 1;
 
@@ -90,11 +92,11 @@ function typeEvidence(v: string): number {
     return bits;
   }
   let bits = 0;
-  if (isNumber(v)) bits |= NUMBER;
+  if (isNumber(v)) bits |= v.includes('.') ? NUMBER | DECIMAL : NUMBER;
   if (isMoney(v)) bits |= MONEY;
   if (isBooleanWord(v) || v === '0' || v === '1') bits |= BOOLEAN;
   // "1997.00" has phone-like digits, but a number with a decimal part is never a phone.
-  if (isPhoneShaped(v) && !((bits & NUMBER) !== 0 && v.includes('.'))) {
+  if (isPhoneShaped(v) && (bits & DECIMAL) === 0) {
     bits |= PHONE;
     if (!/^\d+$/.test(v)) bits |= PHONE_PUNCTUATED;
   }

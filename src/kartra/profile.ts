@@ -4,6 +4,7 @@ import {
   COUNTRY,
   DATE,
   DATE_SHAPES,
+  DECIMAL,
   EMAIL,
   FIRST_OVER_12,
   MONEY,
@@ -73,7 +74,7 @@ const ITEM_CAP = 2_000;
 const ITEM_EVIDENCE = 20_000;
 
 const PHONE_HEADER = /(^|_)(phone|tel|telephone|mobile|cell|fax|whatsapp)(_|$)/;
-const MONEY_HEADER = /(amount|price|revenue|cost|discount|profit|tax|total|payment|usd|eur|gbp)/;
+const MONEY_HEADER = /(amount|price|revenue|cost|discount|profit|tax|total|usd|eur|gbp)/;
 const MULTI_HEADER = /^(tags?|lists?|sequences?)$/;
 
 /** Builds one column's profile from its values, streamed once, in bounded memory. */
@@ -121,7 +122,7 @@ export class ColumnProfiler {
       bits = classifyCell(v);
       if (this.seen.size < DISTINCT_CAP) this.seen.set(v, bits);
       else this.distinctCapped = true;
-      if (this.samples.length < SAMPLE_COUNT) this.samples.push(truncate(v));
+      if (this.samples.length < SAMPLE_COUNT && !(bits & (PLACEHOLDER | ZERO_DATE))) this.samples.push(truncate(v));
     }
     if (bits & (PLACEHOLDER | ZERO_DATE)) {
       if (bits & PLACEHOLDER) this.placeholders++;
@@ -212,8 +213,11 @@ export class ColumnProfiler {
     if (share(PHONE) >= 0.8 && (PHONE_HEADER.test(header) || share(PHONE_PUNCTUATED) >= 0.5)) {
       return { type: 'phone', fits: has(PHONE) };
     }
+    // Money needs a currency sign or thousands separator, or a money header over amounts with cents: "Price_point"
+    // holding 1, 2, 3 is a number.
     const moneyOnly = this.countWhere((b) => (b & MONEY) !== 0 && (b & NUMBER) === 0);
-    if (share(MONEY | NUMBER) >= 0.95 && (moneyOnly > 0 || MONEY_HEADER.test(header))) {
+    const cents = this.countWhere((b) => (b & DECIMAL) !== 0);
+    if (share(MONEY | NUMBER) >= 0.95 && (moneyOnly > 0 || (MONEY_HEADER.test(header) && cents > 0))) {
       return { type: 'money', fits: has(MONEY | NUMBER) };
     }
     if (share(NUMBER) >= 0.95) return { type: 'number', fits: has(NUMBER) };

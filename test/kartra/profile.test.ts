@@ -240,3 +240,15 @@ describe('Kartra columns that only look like something else', () => {
     expect(profileOf('interests', values)).toMatchObject({ type: 'multi-value', separator: ',' });
   });
 });
+
+describe('money needs evidence of money', () => {
+  it('a Price_point column of 1, 2, 3 is a number, an Amount (USD) column with cents is money', () => {
+    expect(profileOf('Price_point', ['1', '2', '3', '1', '2']).type).toBe('number');
+    expect(profileOf('Subscription_payment_number', ['0', '1', '2', '3', '4']).type).toBe('number');
+    expect(profileOf('Amount (USD)', ['55.51', '-55.51', '19.00', '0.00']).type).toBe('money');
+  });
+
+  it('samples show values, not placeholders', () => {
+    expect(profileOf('subscription_id', ['N/A', 'N/A', '310000', '310001']).samples).toEqual(['310000', '310001']);
+  });
+});
