@@ -44,11 +44,15 @@ function measure(mode: 'bare' | 'reader', file: string): Measurement {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+const runs = sizes.length > 0 ? sizes : [100_000, 1_000_000];
+const files = new Map<number, string>();
+for (const leads of runs) files.set(leads, await leadsFile(leads));
+
 console.log(`# Reader benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GB`);
 console.log('| leads | bare csv-parse rows/s | reader rows/s | slowdown (target ≤ 3x) | bare peak RSS | reader peak RSS (target < 300 MB at 1M) |');
 console.log('|---:|---:|---:|---:|---:|---:|');
-for (const leads of sizes.length > 0 ? sizes : [100_000, 1_000_000]) {
-  const file = await leadsFile(leads);
+for (const leads of runs) {
+  const file = files.get(leads)!;
   const bare = measure('bare', file);
   const reader = measure('reader', file);
   if (bare.rows !== reader.rows) throw new Error(`row counts differ: bare ${bare.rows}, reader ${reader.rows}`);
