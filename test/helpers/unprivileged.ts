@@ -2,12 +2,12 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
 
 /**
- * File permissions only stop a non-root user: root reads a chmod 000 file anyway. Tests that check "permission
- * denied" therefore run their probe as an unprivileged user. As a normal user that is the user itself; as root it is
- * `nobody` (uid 65534), switched to with util-linux's setpriv (or runuser). If neither exists while running as root,
- * this throws, so such a test fails loudly instead of passing without having checked anything.
+ * File permissions only stop a process without CAP_DAC_OVERRIDE: root reads a chmod 000 file anyway. Tests that
+ * check "permission denied" therefore run their probe without that power. As a normal user that is the user itself;
+ * as root it is root with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped (util-linux's setpriv), which still owns
+ * and reads the checkout wherever CI put it; without setpriv, `nobody` through runuser. If neither exists while
+ * running as root, this throws, so such a test fails loudly instead of passing without having checked anything.
  */
-export const NOBODY = 65534;
 
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -23,7 +23,7 @@ export function runUnprivileged(command: string, args: string[], options: { cwd?
   if (!isRoot()) return spawnSync(command, args, spawnOptions);
   const setpriv = findTool('setpriv');
   if (setpriv) {
-    return spawnSync(setpriv, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', command, ...args], spawnOptions);
+    return spawnSync(setpriv, ['--bounding-set=-dac_override,-dac_read_search', command, ...args], spawnOptions);
   }
   const runuser = findTool('runuser');
   if (runuser) return spawnSync(runuser, ['-u', 'nobody', '--', command, ...args], spawnOptions);
