@@ -1,7 +1,7 @@
 import { inspectExports, type Inspection } from '../kartra/inspect.js';
 import type { InspectedFile } from '../kartra/inspect-file.js';
 import type { ColumnProfile } from '../kartra/profile.js';
-import { table } from './table.js';
+import { table, terminalSafe } from './table.js';
 
 export const INSPECT_USAGE = 'kartra-twenty inspect <file|folder>... [--json]';
 
@@ -10,7 +10,7 @@ export async function inspectCommand(paths: string[], options: { json: boolean }
   const inspection = await inspectExports(paths);
   process.stdout.write(options.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection));
   // Files that could not be read are errors, one line each on stderr; the others were still inspected above.
-  for (const failure of inspection.failures) process.stderr.write(`kartra-twenty: error: ${failure.error}\n`);
+  for (const failure of inspection.failures) process.stderr.write(`kartra-twenty: error: ${terminalSafe(failure.error)}\n`);
   return inspection.failures.length > 0 ? 1 : 0;
 }
 
@@ -33,7 +33,7 @@ function formatFile(file: InspectedFile): string {
   const encoding = `${file.encoding}${file.bom ? ' with BOM' : ''}${file.encodingGuess ? ` (not UTF-8; chardet guessed ${file.encodingGuess})` : ''}`;
   const delimiter = file.dialect.delimiter === '\t' ? 'tab' : `"${file.dialect.delimiter}"`;
   const lines = [
-    `${file.name}`,
+    terminalSafe(file.name),
     `  kind ${file.kind.kind} (confidence ${file.kind.confidence}: ${file.kind.reasons.join('; ')})`,
     `  ${encoding}, delimiter ${delimiter}, ${file.dialect.lineEnding} line endings${file.dialect.hasHeader ? '' : ', no header row'}`,
     `  ${n(file.rows)} rows, ${file.header.length} columns, ${n(file.rejectedRows)} rows to reject, ${(file.sizeBytes / 1024).toFixed(1)} KB`,

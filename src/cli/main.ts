@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
+import { terminalSafe } from './table.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect.js';
 import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
 
@@ -46,7 +47,7 @@ main(process.argv.slice(2)).then(
     // User mistakes get their message, nothing else. parseArgs reports bad options with ERR_PARSE_ARGS_* codes.
     const code = (error as { code?: string }).code ?? '';
     if (error instanceof UserError || code.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`kartra-twenty: ${(error as Error).message}\n`);
+      process.stderr.write(`kartra-twenty: ${terminalSafe((error as Error).message)}\n`);
       process.exitCode = 2;
       return;
     }

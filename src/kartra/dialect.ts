@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isEmail } from './values.js';
 
 export type Delimiter = ',' | ';' | '\t';
 export type LineEnding = 'CRLF' | 'LF' | 'CR' | 'mixed' | 'none';
@@ -98,5 +99,5 @@ function detectLineEnding(sample: string): LineEnding {
 function looksLikeHeader(record: string[]): boolean {
   const cells = record.map((c) => c.trim()).filter((c) => c !== '');
   if (cells.length === 0) return true;
-  return !cells.some((c) => /@/.test(c) || /^[+\-$€£(]?[\d\s.,:/()\-]+$/.test(c));
+  return !cells.some((c) => isEmail(c) || /^[+\-$€£(]?[\d\s.,:/()\-]+$/.test(c));
 }

@@ -50,7 +50,7 @@ export class FindingCollector {
   constructor(private readonly file?: string) {}
 
   add(code: FindingCode, line: number, column?: string): void {
-    const key = column === undefined ? code : `${code}\u0000${column}`;
+    const key = findingKey(code, column);
     let finding = this.byKey.get(key);
     if (finding === undefined) {
       const { severity, text } = FINDING_CODES[code];
@@ -70,13 +70,23 @@ export class FindingCollector {
     const finding: Finding = { code, severity, message: text, count, exampleLines: exampleLines.slice(0, MAX_EXAMPLE_LINES) };
     if (column !== undefined) finding.column = column;
     if (this.file !== undefined) finding.file = this.file;
-    this.byKey.set(`${code}\u0000${column ?? ''}`, finding);
+    this.byKey.set(findingKey(code, column), finding);
   }
 
   list(): Finding[] {
-    const order = Object.keys(FINDING_CODES);
-    return [...this.byKey.values()].sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
+    return sortFindings([...this.byKey.values()]);
   }
+}
+
+function findingKey(code: FindingCode, column: string | undefined): string {
+  return column === undefined ? code : `${code}\u0000${column}`;
+}
+
+const CODE_ORDER = Object.keys(FINDING_CODES);
+
+/** Findings in the order of FINDING_CODES: errors about emails first, ragged rows and duplicates last. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => CODE_ORDER.indexOf(a.code) - CODE_ORDER.indexOf(b.code));
 }
 
 /** Total count per code, over findings of one or many files. */

@@ -77,7 +77,7 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder): P
       }
     }
     if (rows === 0) {
-      throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra with the leads selected');
+      throw new ExportFileError(head.name, 'the file has a header but no data rows', 'Export it again from Kartra');
     }
     for (const line of await phones.invalidLines()) findings.add('unparseable_phone', line);
   } finally {
@@ -166,7 +166,8 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector, phones: Pho
     }
     if (address.toLowerCase().endsWith('@kartra.com')) findings.add('test_mode_email', line);
     const kartraId = cell(cells, id);
-    return { line, email: address, joined: cell(cells, joined) || undefined, ...(kartraId ? { id: kartraId } : {}) };
+    const usableId = kartraId !== '' && !isPlaceholder(kartraId);
+    return { line, email: address, joined: cell(cells, joined) || undefined, ...(usableId ? { id: kartraId } : {}) };
   };
 }
 

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ExportFileError, UserError } from '../errors.js';
 import { DuplicateFinder, type Duplicate } from './dedupe.js';
-import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, type Finding, type FindingCode } from './findings.js';
+import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, sortFindings, type Finding, type FindingCode } from './findings.js';
 import { inspectFile, type InspectedFile } from './inspect-file.js';
 import { fileSystemError } from './read.js';
 import type { ExportKind } from './kind.js';
@@ -101,6 +101,7 @@ function attachDuplicateFindings(files: InspectedFile[], duplicates: Duplicate[]
       };
       file.findings.push(finding);
     }
+    sortFindings(file.findings);
   }
 }
 
@@ -125,10 +126,14 @@ export async function listExportFiles(paths: string[]): Promise<string[]> {
     } catch {
       throw new ExportFileError(path, 'this folder cannot be listed (permission denied)', 'Give your user read access to it');
     }
-    const found = entries
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && EXPORT_EXTENSIONS.includes(extname(e.name).toLowerCase()))
-      .map((e) => join(path, e.name))
-      .sort();
+    // A symbolic link to an export counts as the export: stat follows it (isFile on the entry would not).
+    const candidates = entries
+      .filter((e) => !e.name.startsWith('.') && EXPORT_EXTENSIONS.includes(extname(e.name).toLowerCase()))
+      .map((e) => join(path, e.name));
+    const found: string[] = [];
+    for (const candidate of candidates.sort()) {
+      if ((await stat(candidate).catch(() => undefined))?.isFile()) found.push(candidate);
+    }
     if (found.length === 0) {
       throw new ExportFileError(path, `no export files (${EXPORT_EXTENSIONS.join(', ')}) in this folder`, 'Put the CSV files downloaded from Kartra in it');
     }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import {
   SUBSCRIPTION_MARKERS,
+  TXT_IMPORT_COLUMNS,
   TRANSACTION_COLUMN_KEYS,
   TRANSACTION_COLUMNS,
   leadFieldOf,
@@ -28,7 +29,7 @@ const LEAD_SIGNATURE = ['id', 'first_name', 'email', 'phone_country_code', 'date
 export function detectKind(path: string, header: string[], hasHeader: boolean): KindDetection {
   const name = basename(path);
   if (!hasHeader) {
-    const txt = header.length === 7;
+    const txt = header.length === TXT_IMPORT_COLUMNS.length;
     return {
       kind: 'contact-list',
       confidence: txt ? 0.7 : 0.4,

@@ -54,23 +54,14 @@ export interface PhoneBatch {
 const MAX_IN_FLIGHT = 4;
 
 class WorkerPhoneCheck implements PhoneCheck {
-  private readonly worker = new Worker(WORKER_FILE);
+  /** Started on the first phone: a transactions report of a gigabyte has none to check. */
+  private worker: Worker | undefined;
+  private failure: unknown;
+  private exited: Promise<void> = Promise.resolve();
   private readonly invalid: number[] = [];
   private readonly inline = new InlinePhoneCheck();
   private inFlight = 0;
   private batch: PhoneBatch = { lines: [], phones: [], codes: [] };
-  private readonly done: Promise<void>;
-
-  constructor() {
-    this.worker.on('message', (lines: number[]) => {
-      this.inFlight--;
-      this.invalid.push(...lines);
-    });
-    this.done = new Promise((resolve, reject) => {
-      this.worker.once('error', reject);
-      this.worker.once('exit', () => resolve());
-    });
-  }
 
   check(line: number, phone: string, callingCode: string): void {
     this.batch.lines.push(line);
@@ -81,21 +72,37 @@ class WorkerPhoneCheck implements PhoneCheck {
 
   async invalidLines(): Promise<number[]> {
     this.flush();
-    this.worker.postMessage(null); // no more batches: the worker answers the last one and exits
-    await this.done;
+    this.worker?.postMessage(null); // no more batches: the worker answers the last one and exits
+    await this.exited;
+    // A worker that failed is reported here, as the read's error, never as an unhandled rejection.
+    if (this.failure !== undefined) throw this.failure;
     return [...this.invalid, ...(await this.inline.invalidLines())].sort((a, b) => a - b);
   }
 
   stop(): void {
-    void this.worker.terminate();
+    void this.worker?.terminate();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_FILE);
+    worker.on('message', (lines: number[]) => {
+      this.inFlight--;
+      this.invalid.push(...lines);
+    });
+    worker.on('error', (error) => {
+      this.failure ??= error;
+    });
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    return worker;
   }
 
   private flush(): void {
     const { lines, phones, codes } = this.batch;
     if (lines.length === 0) return;
-    if (this.inFlight >= MAX_IN_FLIGHT) {
+    if (this.inFlight >= MAX_IN_FLIGHT || this.failure !== undefined) {
       for (let i = 0; i < lines.length; i++) this.inline.check(lines[i]!, phones[i]!, codes[i]!);
     } else {
+      this.worker ??= this.start();
       this.inFlight++;
       this.worker.postMessage(this.batch);
     }

@@ -98,7 +98,8 @@ async function* records(head: ExportHead): AsyncGenerator<NumberedRecord> {
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       line++;
-      const blank = record.length === 1 && record[0]!.trim() === '';
+      // A blank line, or a line of delimiters only (",,,"): no data, not a row.
+      const blank = record[0]!.trim() === '' && record.every((cell) => cell.trim() === '');
       if (!blank) yield { record, line };
       line += lineBreaksIn(record);
     }

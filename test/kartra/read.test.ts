@@ -316,3 +316,14 @@ describe('openExport: bad inputs are ExportFileErrors naming the file (and line)
     expect(e.message).toMatch(/^open-quote-100mb\.csv:2: /);
   }, 30_000);
 });
+
+describe('rows without data', () => {
+  it('a line of delimiters only (",,") is a blank line, not a lead without an email', async () => {
+    const path = writeTemp(tmp.dir, 'blank-delimiters.csv', 'email,name\na@b.co,Ann\n,\n ,  \nc@d.co,Cid\n');
+    const { rows } = await readExport(path);
+    expect(rows.map((r) => [r.line, r.cells[0]])).toEqual([
+      [2, 'a@b.co'],
+      [5, 'c@d.co'],
+    ]);
+  });
+});
