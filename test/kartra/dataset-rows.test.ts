@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,45 @@ describe('reading a chunked export as one dataset', () => {
       ['3', true],
       ['2', true],
     ]);
+  });
+});
+
+describe('large and interrupted dataset reads', () => {
+  it('sorts a file far larger than one in-memory run (45,000 rows, shuffled dates) through temporary runs', async () => {
+    const rows: string[] = [];
+    const count = 45_000;
+    for (let i = 0; i < count; i++) {
+      const day = (i * 7919) % count; // a permutation of 0..count-1: every date once, in scrambled order
+      const date = new Date(Date.UTC(2000, 0, 1) + day * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+      rows.push(`${day},p${i}@x.com,${date}`);
+    }
+    const dir = exportsDir({ 'contacts_kartra_01-01-2026_eeeeeeeeeeeee.csv': `${HEADER}${rows.join('\n')}\n` });
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('kartra-sort-')));
+    const { files } = await inspectExports([dir]);
+    expect(files[0]!.joinOrder).toBe('unordered');
+    let expected = 0;
+    for await (const row of readDatasetRows(files)) {
+      expect(row.cells[0]).toBe(String(expected));
+      expected++;
+    }
+    expect(expected).toBe(count);
+    const after = readdirSync(tmpdir()).filter((n) => n.startsWith('kartra-sort-') && !before.has(n));
+    expect(after).toEqual([]); // the spilled runs are gone
+  });
+
+  it('closes every file when the reader stops early', async () => {
+    const big = Array.from({ length: 30_000 }, (_, i) => `${i},q${i}@x.com,2020-01-01 00:00:00`).join('\n');
+    const dir = exportsDir({
+      'contacts_kartra_01-01-2026_fffffffffffff.csv': `${HEADER}${big}\n`,
+      'contacts_kartra_01-01-2026_ggggggggggggg.csv': `${HEADER}${big.replaceAll('@x.com', '@y.com')}\n`,
+    });
+    const { files } = await inspectExports([dir]);
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const baseline = openFiles();
+    for (let i = 0; i < 20; i++) {
+      for await (const _row of readDatasetRows(files)) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(openFiles()).toBeLessThanOrEqual(baseline + 2);
   });
 });
