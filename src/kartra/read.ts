@@ -57,6 +57,7 @@ export async function openExport(path: string): Promise<ExportHead> {
 /** Streams the data rows of an opened export, with their line numbers, never dropping or shifting one. */
 export async function* readRows(head: ExportHead): AsyncGenerator<ExportRow> {
   const width = head.header.length;
+  const required = requiredWidth(head.header);
   let skipHeader = head.dialect.hasHeader;
   for await (const { record, line } of records(head)) {
     if (skipHeader) {
@@ -68,7 +69,7 @@ export async function* readRows(head: ExportHead): AsyncGenerator<ExportRow> {
     const cells = record.length === width ? record : padOrCut(record, width);
     // Empty cells past the header are a trailing delimiter, harmless. Missing cells are not: nothing says which
     // column lost its value, so the row is reported rather than guessed at.
-    const ragged = record.length < width || extra.length > 0;
+    const ragged = record.length < required || extra.length > 0;
     yield { line, cells, extra, ragged };
   }
 }
@@ -173,9 +174,25 @@ async function readFirstRecord(head: ExportHead): Promise<string[]> {
   throw new ExportFileError(head.name, 'the file holds no rows', 'Export it again from Kartra');
 }
 
-/** Trailing empty header cells are a trailing delimiter; an empty name in the middle still needs a name. */
+/**
+ * A header cell with no name still heads a column: rows may hold data under it. It is named by its position, and
+ * when it comes last (a trailing delimiter in the header) rows may leave it out without being ragged.
+ */
 function namedHeader(first: string[]): string[] {
-  return first.slice(0, widthWithoutTrailingEmpties(first)).map((h, i) => h.trim() || `column_${i + 1}`);
+  return first.map((h, i) => h.trim() || unnamedColumn(i));
+}
+
+const UNNAMED = /^\(unnamed column \d+\)$/;
+
+function unnamedColumn(index: number): string {
+  return `(unnamed column ${index + 1})`;
+}
+
+/** The cells a row must have: up to the last column the header names. */
+function requiredWidth(header: string[]): number {
+  let width = header.length;
+  while (width > 1 && UNNAMED.test(header[width - 1]!)) width--;
+  return width;
 }
 
 function syntheticHeader(width: number): string[] {

@@ -44,17 +44,28 @@ describe('openExport + readRows: cells', () => {
   it('cells are untrimmed; header names are trimmed; an empty name in the middle gets a synthetic name', async () => {
     const path = writeTemp(tmp.dir, 'spaces.csv', ' email ,,  name\n a@b.co , x ,  Ann  \n');
     const { head, rows } = await readExport(path);
-    expect(head.header).toEqual(['email', 'column_2', 'name']);
+    expect(head.header).toEqual(['email', '(unnamed column 2)', 'name']);
     expect(rows[0]!.cells).toEqual([' a@b.co ', ' x ', '  Ann  ']);
   });
 
-  it('trailing empty columns are not columns and do not make rows ragged', async () => {
+  it('trailing empty columns are kept as unnamed columns and do not make rows ragged', async () => {
     const { head, rows } = await readExport(edge('dialect/trailing-empty-columns.csv'));
-    expect(head.header).toEqual(['email', 'first_name']);
+    expect(head.header).toEqual(['email', 'first_name', '(unnamed column 3)', '(unnamed column 4)']);
     expect(rows.map((r) => [r.cells, r.ragged, r.extra])).toEqual([
-      [['ann@example.com', 'Ann'], false, []],
-      [['bob@example.com', 'Bob'], false, []],
-      [['cleo@example.com', 'Cleo'], false, []],
+      [['ann@example.com', 'Ann', '', ''], false, []],
+      [['bob@example.com', 'Bob', '', ''], false, []],
+      [['cleo@example.com', 'Cleo', ' ', ''], false, []],
+    ]);
+  });
+
+  it('data under an unnamed trailing header column is kept, and rows that leave that column out are not ragged', async () => {
+    const path = writeTemp(tmp.dir, 'unnamed-trailing.csv', 'id,email,\n1,a@x.com,foo\n2,b@x.com\n3,c@x.com,,\n');
+    const { head, rows } = await readExport(path);
+    expect(head.header).toEqual(['id', 'email', '(unnamed column 3)']);
+    expect(rows.map((r) => [r.cells, r.ragged])).toEqual([
+      [['1', 'a@x.com', 'foo'], false],
+      [['2', 'b@x.com', ''], false],
+      [['3', 'c@x.com', ''], false],
     ]);
   });
 });
