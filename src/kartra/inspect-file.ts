@@ -41,8 +41,8 @@ const TRUE_WORDS = new Set(['1', 'yes', 'true', 'y']);
  * Reads one export once: profiles every column, counts findings, and hands each lead's identity to the dataset's
  * duplicate finder (duplicates are a property of the whole dataset, not of one file).
  */
-export async function inspectFile(path: string, duplicates?: DuplicateFinder): Promise<InspectedFile> {
-  const head = await openExport(path);
+export async function inspectFile(path: string, duplicates?: DuplicateFinder, name?: string): Promise<InspectedFile> {
+  const head = await openExport(path, name);
   const kind = detectKind(path, head.header, head.dialect.hasHeader);
   const findings = new FindingCollector(head.name);
   const profilers = head.header.map((name, i) => new ColumnProfiler(name, i));

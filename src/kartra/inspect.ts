@@ -1,5 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import { ExportFileError, UserError } from '../errors.js';
 import { DuplicateFinder, type Duplicate } from './dedupe.js';
 import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, sortFindings, type Finding, type FindingCode } from './findings.js';
@@ -39,19 +39,20 @@ export interface Inspection {
  */
 export async function inspectExports(paths: string[]): Promise<Inspection> {
   const files = await listExportFiles(paths);
+  const names = displayNames(files);
   const inspected: InspectedFile[] = [];
   const failures: FileFailure[] = [];
   const finders = new Map<ExportKind, DuplicateFinder>();
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     try {
       // The kind is known only once the header is read, so each file registers into its kind's finder afterwards.
       const finder = new DuplicateFinder();
-      const result = await inspectFile(file, finder);
+      const result = await inspectFile(file, finder, names[i]);
       inspected.push(result);
       finders.set(result.kind.kind, mergeFinders(finders.get(result.kind.kind), finder));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      failures.push({ file: basename(file), error: error.message });
+      failures.push({ file: names[i]!, error: error.message });
     }
   }
   const datasets = groupDatasets(inspected, finders);
@@ -139,7 +140,23 @@ export async function listExportFiles(paths: string[]): Promise<string[]> {
     }
     files.push(...found);
   }
-  return [...new Set(files)];
+  // The same file named twice (a folder and a file in it, "d/x.csv" and "d/./x.csv", a link) is read once.
+  const real = new Map<string, string>();
+  for (const file of files) {
+    const key = await realpath(file).catch(() => resolve(file));
+    if (!real.has(key)) real.set(key, file);
+  }
+  return [...real.values()];
+}
+
+/**
+ * What reports call each file: its base name, or, when two files share one ("jan/contacts.csv" and
+ * "feb/contacts.csv"), enough of their paths to tell them apart. Duplicates are reported by these names.
+ */
+function displayNames(files: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const file of files) counts.set(basename(file), (counts.get(basename(file)) ?? 0) + 1);
+  return files.map((file) => (counts.get(basename(file))! > 1 ? relative(process.cwd(), resolve(file)) || basename(file) : basename(file)));
 }
 
 function sum(values: number[]): number {

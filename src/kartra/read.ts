@@ -36,10 +36,10 @@ export interface ExportRow {
 
 /**
  * Opens an export: checks it is a readable, non-empty text file, decides its encoding and dialect and reads its
- * header. Throws ExportFileError with what to do for every problem a person can fix.
+ * header. Throws ExportFileError with what to do for every problem a person can fix. `name` is what errors and
+ * reports call the file (its base name unless the caller needs to tell two same-named files apart).
  */
-export async function openExport(path: string): Promise<ExportHead> {
-  const name = basename(path);
+export async function openExport(path: string, name = basename(path)): Promise<ExportHead> {
   await checkReadableFile(path, name);
   const bytes = await scanBytes(path, name);
   const sample = await readTextSample(path, bytes);

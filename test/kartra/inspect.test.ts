@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExportFileError, UserError } from '../../src/errors.js';
@@ -121,5 +122,33 @@ describe('listExportFiles', () => {
     const error = await rejectionOf(listExportFiles([]));
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(/^No export given\./);
+  });
+});
+
+describe('files are told apart by path, not by name', () => {
+  it('two folders each holding contacts.csv: one duplicate across them, reported once, under distinct names', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'same-names-'));
+    for (const [folder, rows] of [
+      ['jan', '1,a@x.com,2020-01-01 00:00:00\n2,b@x.com,2020-02-01 00:00:00\n'],
+      ['feb', '3,c@x.com,2021-01-01 00:00:00\n4,B@X.com,2021-02-01 00:00:00\n'],
+    ] as const) {
+      mkdirSync(join(root, folder));
+      writeFileSync(join(root, folder, 'contacts.csv'), `id,email,date_joined\n${rows}`);
+    }
+    const inspection = await inspectExports([join(root, 'jan'), join(root, 'feb')]);
+    const names = inspection.files.map((f) => f.name);
+    expect(new Set(names).size).toBe(2);
+    const leads = inspection.datasets.find((d) => d.kind !== 'unknown')!;
+    expect(leads.duplicates).toHaveLength(1);
+    expect(leads.duplicates[0]).toMatchObject({ file: names[1], line: 3, key: 'email', duplicateOf: { file: names[0], line: 3 } });
+    expect(leads.findingCounts.duplicate_email).toBe(1);
+  });
+
+  it('the same file named twice ("d/x.csv" and "d/./x.csv", or its folder too) is read once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'same-file-'));
+    writeFileSync(join(root, 'contacts.csv'), 'id,email\n1,a@x.com\n2,b@x.com\n');
+    const inspection = await inspectExports([join(root, 'contacts.csv'), `${root}/./contacts.csv`, root]);
+    expect(inspection.files).toHaveLength(1);
+    expect(inspection.datasets[0]!.duplicates).toEqual([]);
   });
 });
