@@ -117,7 +117,9 @@ export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): num
       break;
     default: {
       const [a, b, y, ...time] = numbers as [number, number, number, ...number[]];
-      [month, day] = order === 'day-first' ? [b, a] : [a, b];
+      // A value that proves its own order (25/03, 03/25) is read that way, whatever the column decided.
+      const dayFirst = a > 12 || (b <= 12 && order === 'day-first');
+      [month, day] = dayFirst ? [b, a] : [a, b];
       year = y < 100 ? 2000 + y : y;
       rest = time;
       if (/pm$/i.test(v) && rest[0] !== undefined && rest[0] < 12) rest[0] += 12;
@@ -125,8 +127,13 @@ export function wallClockMillis(v: string, order: SlashOrder = 'ambiguous'): num
     }
   }
   const [hours = 0, minutes = 0, seconds = 0] = rest;
-  const ms = Date.UTC(year, month - 1, day, hours, minutes, seconds);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (!isCalendarDate(year, month, day)) return undefined;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds);
+}
+
+/** 3/9/2026 or 09.03.2026: a date whose day/month order is decided per column. */
+export function isSlashedDate(v: string): boolean {
+  return /^\d{1,2}[/.]\d{1,2}[/.]\d/.test(v);
 }
 
 /** `YYYY-MM-DD HH:MM:SS`, Kartra's own format, read without regular expressions: a million join dates add up. */

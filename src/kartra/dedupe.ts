@@ -1,4 +1,4 @@
-import { wallClockMillis, type SlashOrder } from './dates.js';
+import { isSlashedDate, wallClockMillis, type SlashOrder } from './dates.js';
 
 /**
  * Duplicates across the files of one dataset, decided the way Kartra decides within one import: the first lead
@@ -52,7 +52,7 @@ export class DuplicateFinder {
       key ? fnv1a(key, 0x5bd1e995) | 1 : 0, // never 0 for an email, so 0 means "no email"
     );
     if (id && Number.isNaN(numeric)) this.textIds.set(row, id);
-    if (joined?.includes('/')) this.slashed.set(row, joined);
+    if (joined !== undefined && isSlashedDate(joined)) this.slashed.set(row, joined);
   }
 
   /** How the file's slashed join dates read (day-first or month-first), from its column profile. */

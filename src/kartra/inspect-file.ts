@@ -5,7 +5,7 @@ import type { Dialect } from './dialect.js';
 import type { TextEncoding } from './encoding.js';
 import { FindingCollector, type Finding } from './findings.js';
 import { detectKind, type KindDetection } from './kind.js';
-import { wallClockMillis } from './dates.js';
+import { isSlashedDate, wallClockMillis } from './dates.js';
 import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
@@ -191,7 +191,7 @@ class JoinOrder {
     if (!this.ordered || this.column === -1) return;
     const joined = cells[this.column]!.trim();
     if (joined !== '') this.dated = true;
-    if (joined.includes('/')) this.ordered = false;
+    if (isSlashedDate(joined)) this.ordered = false;
     const at = joined === '' || !this.ordered ? undefined : wallClockMillis(joined);
     // Rows without a date sort after all dated rows, so one followed by a dated row breaks the order.
     const key = at ?? Number.POSITIVE_INFINITY;

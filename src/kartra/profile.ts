@@ -192,6 +192,8 @@ export class ColumnProfiler {
       ...this.nonConformingOf(fits),
     };
     if (type === 'date' || type === 'datetime') Object.assign(profile, this.dateDetails());
+    // A few slashed dates in a mostly ISO column still need their order decided, for sorting by join date.
+    else if (this.slashedCount() > 0) profile.dateOrder = slashOrder(this.firstOver12, this.secondOver12);
     if (type === 'multi-value') profile.separator = this.separator();
     return profile;
   }
@@ -243,14 +245,20 @@ export class ColumnProfiler {
     return this.withComma > this.withSemicolon ? ',' : ';';
   }
 
+  private slashedCount(): number {
+    return this.shapeCounts[DATE_SHAPES.indexOf('slash-date')]! + this.shapeCounts[DATE_SHAPES.indexOf('slash-datetime')]!;
+  }
+
   private dateDetails(): Pick<ColumnProfile, 'dateFormat' | 'dateOrder'> {
     let best = 0;
     this.shapeCounts.forEach((c, i) => {
       if (c > this.shapeCounts[best]!) best = i;
     });
     const shape = DATE_SHAPES[best]!;
-    if (shape !== 'slash-date' && shape !== 'slash-datetime') return { dateFormat: shape };
     const order = slashOrder(this.firstOver12, this.secondOver12);
+    if (shape !== 'slash-date' && shape !== 'slash-datetime') {
+      return this.slashedCount() > 0 ? { dateFormat: shape, dateOrder: order } : { dateFormat: shape };
+    }
     const dayMonth = order === 'day-first' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
     return { dateFormat: shape === 'slash-date' ? dayMonth : `${dayMonth} HH:mm`, dateOrder: order };
   }

@@ -93,3 +93,23 @@ describe('large and interrupted dataset reads', () => {
     expect(openFiles()).toBeLessThanOrEqual(baseline + 2);
   });
 });
+
+describe('slashed and dotted join dates', () => {
+  it('a mostly ISO column with one day-first date sorts that date where it belongs', async () => {
+    const dir = exportsDir({
+      'contacts_kartra_01-01-2026_hhhhhhhhhhhhh.csv': `${HEADER}1,a@x.com,2026-01-01 00:00:00\n2,b@x.com,25/03/2026\n3,c@x.com,2027-01-01 00:00:00\n`,
+    });
+    expect(await order(dir)).toEqual(['1', '2', '3']);
+  });
+
+  it('dotted day-first dates (13.01.2024) are read in the column\'s order, not as month-first', async () => {
+    const dir = exportsDir({
+      'contacts_kartra_01-01-2026_iiiiiiiiiiiii.csv': `${HEADER}1,a@x.com,01.02.2024\n2,b@x.com,03.01.2024\n3,c@x.com,13.01.2024\n`,
+    });
+    const { files } = await inspectExports([dir]);
+    expect(files[0]!.columns[2]!.dateOrder).toBe('day-first');
+    expect(files[0]!.joinOrder).toBe('unordered');
+    // 3 January, 13 January, 1 February
+    expect(await order(dir)).toEqual(['2', '3', '1']);
+  });
+});

@@ -81,3 +81,11 @@ describe('wallClockMillis', () => {
     expect(sorted).toEqual(['2019-07-01 00:00:00', '2021-03-01 10:00:00', '2024-05-01 09:00:00']);
   });
 });
+
+describe('a slashed value that proves its own order', () => {
+  it('25/03/2026 is the 25th of March even in a column with no evidence either way', () => {
+    expect(wallClockMillis('25/03/2026', 'ambiguous')).toBe(Date.UTC(2026, 2, 25));
+    expect(wallClockMillis('03/25/2026', 'day-first')).toBe(Date.UTC(2026, 2, 25));
+    expect(wallClockMillis('13/13/2026', 'ambiguous')).toBeUndefined();
+  });
+});
