@@ -43,6 +43,7 @@ const EXCEL_SCIENTIFIC = 1 << 18;
 const FORMULA_LIKE = 1 << 19;
 const OVER_255 = 1 << 20;
 const MOJIBAKE = 1 << 21;
+const INVALID_UTF8 = 1 << 22;
 
 /** The cell findings, by the bit that carries each. */
 export const CELL_FINDINGS: ReadonlyArray<readonly [number, FindingCode]> = [
@@ -52,8 +53,9 @@ export const CELL_FINDINGS: ReadonlyArray<readonly [number, FindingCode]> = [
   [FORMULA_LIKE, 'formula_like'],
   [OVER_255, 'over_255'],
   [MOJIBAKE, 'mojibake'],
+  [INVALID_UTF8, 'invalid_utf8'],
 ];
-export const ANY_CELL_FINDING = PLACEHOLDER | ZERO_DATE | EXCEL_SCIENTIFIC | FORMULA_LIKE | OVER_255 | MOJIBAKE;
+export const ANY_CELL_FINDING = CELL_FINDINGS.reduce((all, [bit]) => all | bit, 0);
 
 export const DATE_SHAPES: readonly DateShape[] = [
   'YYYY-MM-DD',
@@ -78,6 +80,7 @@ export function classifyCell(v: string): number {
   if (isFormulaLike(v)) bits |= FORMULA_LIKE;
   if (v.length > 255 && characterCount(v) > 255) bits |= OVER_255;
   if (hasMojibake(v)) bits |= MOJIBAKE;
+  if (v.includes('\uFFFD')) bits |= INVALID_UTF8; // where the decoder met bytes that were not UTF-8
   return bits;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import chardet from 'chardet';
+import { nfcSafeCut } from './text-stream.js';
 import { ExportFileError } from '../errors.js';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -33,10 +34,10 @@ const SNIFF_BYTES = 64 * 1024;
 export async function scanBytes(path: string, displayName: string): Promise<ByteScan> {
   const hash = createHash('sha256');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const nfc = new NfcWatch();
   let head: Buffer | undefined;
   let sizeBytes = 0;
   let validUtf8 = true;
-  let nfc = true;
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (head === undefined || head.length < SNIFF_BYTES) {
@@ -44,10 +45,7 @@ export async function scanBytes(path: string, displayName: string): Promise<Byte
     }
     if (validUtf8) {
       try {
-        const text = utf8.decode(chunk, { stream: true });
-        // A chunk may begin with a combining mark whose base ended the previous chunk: that reads as "not NFC",
-        // which only costs the slower path.
-        if (nfc && text.normalize('NFC') !== text) nfc = false;
+        nfc.see(utf8.decode(chunk, { stream: true }));
       } catch {
         validUtf8 = false;
       }
@@ -56,7 +54,7 @@ export async function scanBytes(path: string, displayName: string): Promise<Byte
   }
   if (validUtf8) {
     try {
-      utf8.decode();
+      nfc.see(utf8.decode());
     } catch {
       validUtf8 = false; // the file ends in the middle of a multi-byte character
     }
@@ -66,11 +64,49 @@ export async function scanBytes(path: string, displayName: string): Promise<Byte
     throw new ExportFileError(displayName, 'the file is empty', 'Export it again from Kartra; the download may have been interrupted');
   }
   const bomEncoding = encodingFromBom(head);
-  if (bomEncoding) return { ...bomEncoding, sizeBytes, sha256, utf8Nfc: bomEncoding.encoding === 'utf-8' && validUtf8 && nfc };
+  if (bomEncoding) return { ...bomEncoding, sizeBytes, sha256, utf8Nfc: bomEncoding.encoding === 'utf-8' && validUtf8 && nfc.ok() };
   rejectBinary(head, displayName);
-  if (validUtf8) return { encoding: 'utf-8', bom: false, sizeBytes, sha256, utf8Nfc: nfc };
+  if (validUtf8) return { encoding: 'utf-8', bom: false, sizeBytes, sha256, utf8Nfc: nfc.ok() };
+  // One stray byte in a UTF-8 file must not turn every "José" into "JosÃ©": a file that is mostly valid UTF-8 is
+  // read as UTF-8, its bad bytes become U+FFFD and are reported (finding invalid_utf8). Windows-1252 text, by
+  // contrast, hardly ever forms a valid UTF-8 sequence.
+  const { valid, invalid } = await utf8Evidence(path);
+  if (valid >= 10 * invalid) return { encoding: 'utf-8', bom: false, sizeBytes, sha256, utf8Nfc: false };
   const guessed = chardet.detect(head) ?? undefined;
   return { encoding: 'windows-1252', bom: false, guessed, sizeBytes, sha256, utf8Nfc: false };
+}
+
+/** Counts valid multi-byte characters and invalid sequences when the file is read as UTF-8. */
+async function utf8Evidence(path: string): Promise<{ valid: number; invalid: number }> {
+  const decoder = new TextDecoder('utf-8');
+  let valid = 0;
+  let invalid = 0;
+  const count = (text: string): void => {
+    invalid += text.match(/\uFFFD/g)?.length ?? 0;
+    valid += text.match(/[^\u0000-\u007f\uFFFD]/g)?.length ?? 0;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) count(decoder.decode(chunk, { stream: true }));
+  count(decoder.decode());
+  return { valid, invalid };
+}
+
+/** Watches decoded text go by and tells whether all of it was already NFC, chunk boundaries included. */
+class NfcWatch {
+  private normalized = true;
+  private carry = ''; // the text after the last safe boundary, checked together with the next chunk
+
+  see(text: string): void {
+    if (!this.normalized) return;
+    const all = this.carry + text;
+    const cut = nfcSafeCut(all);
+    const settled = all.slice(0, cut);
+    if (settled.normalize('NFC') !== settled) this.normalized = false;
+    this.carry = all.slice(cut);
+  }
+
+  ok(): boolean {
+    return this.normalized && this.carry.normalize('NFC') === this.carry;
+  }
 }
 
 function encodingFromBom(head: Buffer): EncodingInfo | undefined {

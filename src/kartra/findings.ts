@@ -21,6 +21,11 @@ export const FINDING_CODES = {
   test_mode_email: { unit: 'row', severity: 'warning', text: 'Kartra test-mode address (@kartra.com), not a real lead email' },
   over_255: { unit: 'cell', severity: 'warning', text: 'value longer than 255 characters' },
   mojibake: { unit: 'cell', severity: 'warning', text: 'text already garbled by a wrong encoding (JosÃ© for José)' },
+  invalid_utf8: {
+    unit: 'cell',
+    severity: 'warning',
+    text: 'bytes that are not UTF-8 in an otherwise UTF-8 file, shown as \uFFFD: those characters are lost; fix them in the source',
+  },
   ragged_row: { unit: 'row', severity: 'error', text: 'row with more or fewer cells than the header; its values cannot be trusted to be in the right columns' },
 } as const;
 

@@ -17,9 +17,8 @@ export function openTextStream(path: string, encoding: TextEncoding): Readable {
 }
 
 /**
- * Normalises text to NFC without letting a chunk boundary split "e" from a combining accent that follows it.
- * Text cut just before an ASCII character normalises the same in pieces as whole: ASCII characters are starters that
- * never compose with what precedes them. Cutting there (not at line breaks) keeps memory flat on a 100 MB line.
+ * Normalises text to NFC without letting a chunk boundary split "e" from a combining accent that follows it: each
+ * chunk is cut at a safe boundary (see nfcSafeCut) and the rest waits for the next chunk.
  */
 class NfcAtSafeBoundaries extends Transform {
   private pending = '';
@@ -30,8 +29,7 @@ class NfcAtSafeBoundaries extends Transform {
 
   override _transform(chunk: string, _encoding: BufferEncoding, done: TransformCallback): void {
     const text = this.pending + chunk;
-    let cut = text.length - 1;
-    while (cut > 0 && text.charCodeAt(cut) >= 0x80) cut--;
+    const cut = nfcSafeCut(text);
     this.pending = text.slice(cut);
     if (cut > 0) this.push(text.slice(0, cut).normalize('NFC'));
     done();
@@ -41,4 +39,25 @@ class NfcAtSafeBoundaries extends Transform {
     if (this.pending) this.push(this.pending.normalize('NFC'));
     done();
   }
+}
+
+/** How far back a safe boundary is looked for: no real combining sequence is this long. */
+const MAX_LOOKBACK = 64;
+/** Characters that may compose with what precedes them: combining marks, and Hangul vowel and final jamo. */
+const COMPOSES_BACKWARDS = /[\p{M}\u1161-\u11ff\ud7b0-\ud7ff]/u;
+
+/**
+ * Where `text` can be cut so that both parts normalise (NFC) the same as the whole: just before a character that
+ * never composes with what precedes it. Looks back at most MAX_LOOKBACK code units, so a long run of accented
+ * letters with no ASCII (a 100 MB line of "é") still moves along in bounded memory.
+ */
+export function nfcSafeCut(text: string): number {
+  const stop = Math.max(0, text.length - MAX_LOOKBACK);
+  for (let cut = text.length - 1; cut > stop; cut--) {
+    const code = text.charCodeAt(cut);
+    if (code < 0x80) return cut;
+    if (code >= 0xdc00 && code <= 0xdfff) continue; // the second half of a surrogate pair
+    if (!COMPOSES_BACKWARDS.test(String.fromCodePoint(text.codePointAt(cut)!))) return cut;
+  }
+  return stop;
 }

@@ -322,6 +322,7 @@ write(
     `17,Oli,Pau,oli@example.com,+1,2125550161,10001,United States,2021-01-16 10:00:00,0,${X300}`, // 18 over_255
     '18,JosÃ©,Qi,jose@example.com,+1,2125550162,10001,United States,2021-01-17 10:00:00,0,', // 19 mojibake
     '19,Pat,Roe,pat@example.com,+1,2125550163,10001,United States,2021-01-18 10:00:00,0,,surplus', // 20 ragged_row
+    '20,Caf\uFFFD,Sol,sol@example.com,+1,2125550164,10001,United States,2021-01-19 10:00:00,0,', // 21 invalid_utf8 (what the decoder leaves of a bad byte)
   ]),
 );
 

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExportFileError } from '../../src/errors.js';
+import iconv from 'iconv-lite';
 import { scanBytes } from '../../src/kartra/encoding.js';
+import { inspectFile } from '../../src/kartra/inspect-file.js';
 import { edge, readExport, rejectionOf, tempDir, utf16be, writeTemp } from '../helpers/edge.js';
 
 /** The table every encoding fixture holds (see test/helpers/write-edge-fixtures.ts). */
@@ -117,5 +119,44 @@ describe('reading each encoding', () => {
       ['b@c.co', `${filler}😀x`],
       ['d@e.co', 'Dee'],
     ]);
+  });
+});
+
+describe('a UTF-8 file with a few bad bytes', () => {
+  const names = Array.from({ length: 50 }, (_, i) => `${i},José Müller,jose${i}@x.com`).join('\n');
+
+  it('is still read as UTF-8; the bad byte is reported as invalid_utf8, not every accent garbled', async () => {
+    const bytes = Buffer.concat([Buffer.from(`id,name,email\n${names}\n51,Caf`), Buffer.from([0xe9]), Buffer.from(',cafe@x.com\n')]);
+    const path = writeTemp(tmp.dir, 'one-bad-byte.csv', bytes);
+    expect((await scanBytes(path, 'one-bad-byte.csv')).encoding).toBe('utf-8');
+    const file = await inspectFile(path);
+    expect(file.columns[1]!.samples[0]).toBe('José Müller');
+    const bad = file.findings.find((f) => f.code === 'invalid_utf8');
+    expect(bad).toMatchObject({ count: 1, exampleLines: [52], column: 'name' });
+    expect(file.findings.some((f) => f.code === 'mojibake')).toBe(false);
+  });
+
+  it('with a BOM, a bad byte is reported too, never silently replaced', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,name\n1,Caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const file = await inspectFile(writeTemp(tmp.dir, 'bom-bad-byte.csv', bytes));
+    expect(file.findings.find((f) => f.code === 'invalid_utf8')).toMatchObject({ count: 1, exampleLines: [2] });
+  });
+
+  it('a real Windows-1252 file (every accent a bad UTF-8 byte) is still Windows-1252', async () => {
+    const path = writeTemp(tmp.dir, 'cp1252-names.csv', iconv.encode(`id,name\n${names}\n`, 'windows-1252'));
+    expect((await scanBytes(path, 'cp1252-names.csv')).encoding).toBe('windows-1252');
+  });
+});
+
+describe('NFC check across the 64 KB read chunks', () => {
+  it('an "e" ending one chunk and a combining accent starting the next: the file is not taken as NFC, the cell is', async () => {
+    const header = 'id,name\n1,';
+    const filler = 'a'.repeat(65_536 - header.length - 1);
+    const bytes = Buffer.concat([Buffer.from(`${header}${filler}e`), Buffer.from('\u0301\n', 'utf8')]);
+    expect(bytes.indexOf(Buffer.from('\u0301', 'utf8'))).toBe(65_536);
+    const path = writeTemp(tmp.dir, 'split-accent.csv', bytes);
+    expect((await scanBytes(path, 'split-accent.csv')).utf8Nfc).toBe(false);
+    const { rows } = await readExport(path);
+    expect(rows[0]!.cells[1]!.endsWith('é')).toBe(true);
   });
 });

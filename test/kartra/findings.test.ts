@@ -28,6 +28,7 @@ const EVERY_FINDING: Expected[] = [
   { code: 'over_255', column: 'notes', count: 1, lines: [18] },
   { code: 'mojibake', column: 'first_name', count: 1, lines: [19] },
   { code: 'ragged_row', count: 1, lines: [20] },
+  { code: 'invalid_utf8', column: 'first_name', count: 1, lines: [21] },
 ];
 
 function sorted(findings: Expected[]): Expected[] {
@@ -63,10 +64,10 @@ describe('every finding code, with its count and example lines', async () => {
   });
 
   it('counts rows and rejected rows (missing email, invalid email, ragged)', () => {
-    expect(file.rows).toBe(19);
+    expect(file.rows).toBe(20);
     expect(file.rejectedRows).toBe(4);
     expect(inspection.datasets).toEqual([
-      expect.objectContaining({ kind: 'leads', rows: 19, rejectedRows: 4, uniqueRows: 13 }),
+      expect.objectContaining({ kind: 'leads', rows: 20, rejectedRows: 4, uniqueRows: 14 }),
     ]);
   });
 

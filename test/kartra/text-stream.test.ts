@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { openTextStream } from '../../src/kartra/text-stream.js';
+import { nfcSafeCut, openTextStream } from '../../src/kartra/text-stream.js';
 import { readExport, tempDir, writeTemp } from '../helpers/edge.js';
 
 const CHUNK = 64 * 1024; // fs.createReadStream's default highWaterMark
@@ -85,5 +85,24 @@ describe('openTextStream: NFC normalisation', () => {
   it('strips a UTF-8 BOM', async () => {
     const path = writeTemp(tmp.dir, 'bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\n')]));
     expect((await streamText(path, 'utf-8')).text).toBe('a,b\n');
+  });
+});
+
+describe('nfcSafeCut', () => {
+  it('cuts before the base letter of a combining sequence, never between them', () => {
+    const text = 'abc' + 'e\u0301\u0323';
+    expect(nfcSafeCut(text)).toBe(3);
+  });
+
+  it('looks back a bounded distance, so a long run of accented letters with no ASCII still moves along', () => {
+    const text = 'é'.repeat(100_000);
+    expect(nfcSafeCut(text)).toBeGreaterThanOrEqual(text.length - 64);
+  });
+
+  it('a 2 MB Windows-1252 line of é (no ASCII at all) decodes and normalises completely', async () => {
+    const path = writeTemp(tmp.dir, 'long-accents.csv', iconv.encode(`name\n${'é'.repeat(2_000_000)}\n`, 'windows-1252'));
+    let text = '';
+    for await (const chunk of openTextStream(path, 'windows-1252')) text += chunk as string;
+    expect(text.length).toBe(2_000_006);
   });
 });
