@@ -1,5 +1,5 @@
 import { constants, createReadStream } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
@@ -156,17 +156,12 @@ async function checkReadableFile(path: string, name: string): Promise<void> {
 }
 
 async function readTextSample(path: string, bytes: ByteScan): Promise<string> {
-  if (bytes.sizeBytes <= SAMPLE_CHARS) return decodeAll(await readFile(path), bytes);
   let text = '';
   for await (const chunk of openTextStream(path, bytes.encoding)) {
     text += chunk as string;
     if (text.length >= SAMPLE_CHARS) break;
   }
   return text;
-}
-
-function decodeAll(buffer: Buffer, bytes: ByteScan): string {
-  return new TextDecoder(bytes.encoding === 'windows-1252' ? 'windows-1252' : bytes.encoding).decode(buffer).normalize('NFC');
 }
 
 async function readFirstRecord(head: ExportHead): Promise<string[]> {
