@@ -1,17 +1,17 @@
+import { ExportFileError } from '../errors.js';
+import { ANY_CELL_FINDING, CELL_FINDINGS, classifyCell } from './cell-class.js';
 import { leadFieldOf, normalizeHeader, transactionColumnKey, type LeadField } from './columns.js';
 import { countryCode } from './countries.js';
 import type { DuplicateFinder } from './dedupe.js';
 import type { Dialect } from './dialect.js';
 import type { TextEncoding } from './encoding.js';
 import { FindingCollector, type Finding } from './findings.js';
+import { JoinOrder, type JoinOrderKind } from './join-order.js';
 import { detectKind, type KindDetection } from './kind.js';
-import { isSlashedDate, wallClockMillis } from './dates.js';
 import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
-import { ANY_CELL_FINDING, CELL_FINDINGS, classifyCell } from './cell-class.js';
 import { isEmail, isPlaceholder } from './values.js';
-import { ExportFileError } from '../errors.js';
 
 export interface InspectedFile {
   path: string;
@@ -117,7 +117,6 @@ function reportCell(bits: number, line: number, column: string, findings: Findin
 
 /** What a row contributes to duplicate detection. */
 interface Identity {
-  line: number;
   id?: string;
   email?: string;
   joined?: string;
@@ -134,9 +133,9 @@ function rowChecksFor(kind: KindDetection['kind'], head: ExportHead, findings: F
 
 function idOnly(idColumn: number): RowCheck {
   if (idColumn === -1) return () => undefined;
-  return (cells, line) => {
+  return (cells) => {
     const id = cells[idColumn]!.trim();
-    return id && !isPlaceholder(id) ? { line, id } : undefined;
+    return id && !isPlaceholder(id) ? { id } : undefined;
   };
 }
 
@@ -167,40 +166,7 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector, phones: Pho
     if (address.toLowerCase().endsWith('@kartra.com')) findings.add('test_mode_email', line);
     const kartraId = cell(cells, id);
     const usableId = kartraId !== '' && !isPlaceholder(kartraId);
-    return { line, email: address, joined: cell(cells, joined) || undefined, ...(usableId ? { id: kartraId } : {}) };
+    return { email: address, joined: cell(cells, joined) || undefined, ...(usableId ? { id: kartraId } : {}) };
   };
 }
 
-
-export type JoinOrderKind = 'ascending' | 'unordered' | 'no-dates';
-
-/**
- * Watches the join dates go by. Slashed dates count as unordered: their day/month order is decided only at the end
- * of the file, so ascending cannot be proven while reading.
- */
-class JoinOrder {
-  private last = Number.NEGATIVE_INFINITY;
-  private ordered = true;
-  private dated = false;
-
-  /** `column`: the join date's index in the header, -1 when the file has none. */
-  constructor(private readonly column: number) {}
-
-  /** Sees every row, ragged ones too: the dataset reader orders all rows by the same cell. */
-  see(cells: string[]): void {
-    if (!this.ordered || this.column === -1) return;
-    const joined = cells[this.column]!.trim();
-    if (joined !== '') this.dated = true;
-    if (isSlashedDate(joined)) this.ordered = false;
-    const at = joined === '' || !this.ordered ? undefined : wallClockMillis(joined);
-    // Rows without a date sort after all dated rows, so one followed by a dated row breaks the order.
-    const key = at ?? Number.POSITIVE_INFINITY;
-    if (key < this.last) this.ordered = false;
-    this.last = key;
-  }
-
-  result(): JoinOrderKind {
-    if (!this.dated) return 'no-dates';
-    return this.ordered ? 'ascending' : 'unordered';
-  }
-}
