@@ -15,11 +15,11 @@ const SAMPLE_CHARS = 256 * 1024;
 
 export interface ExportHead {
   path: string;
-  /** What errors and reports call the file: its base name. */
+  /** What errors and reports call the file: its base name, or more of its path when names collide. */
   name: string;
   bytes: ByteScan;
   dialect: Dialect;
-  /** Column names, trimmed; synthesised for header-less files. */
+  /** Column names, trimmed; "(unnamed column N)" for an empty name; synthesised for header-less files. */
   header: string[];
 }
 
@@ -30,7 +30,7 @@ export interface ExportRow {
   cells: string[];
   /** Cells beyond the header that are not empty. Non-empty means the row is ragged. */
   extra: string[];
-  /** The record had fewer cells than the header, or non-empty cells past it. */
+  /** The record had fewer cells than the header names, or non-empty cells past the header. */
   ragged: boolean;
 }
 
