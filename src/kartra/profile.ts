@@ -191,9 +191,10 @@ export class ColumnProfiler {
       samples: this.samples,
       ...this.nonConformingOf(fits),
     };
-    if (type === 'date' || type === 'datetime') Object.assign(profile, this.dateDetails());
-    // A few slashed dates in a mostly ISO column still need their order decided, for sorting by join date.
-    else if (this.slashedCount() > 0) profile.dateOrder = slashOrder(this.firstOver12, this.secondOver12);
+    // Decided whenever slashed dates occur, even a few in a mostly ISO column: sorting by join date needs it.
+    const order = this.slashedCount() > 0 ? slashOrder(this.firstOver12, this.secondOver12) : undefined;
+    if (order) profile.dateOrder = order;
+    if (type === 'date' || type === 'datetime') profile.dateFormat = this.dateFormat(order);
     if (type === 'multi-value') profile.separator = this.separator();
     return profile;
   }
@@ -249,18 +250,16 @@ export class ColumnProfiler {
     return this.shapeCounts[DATE_SHAPES.indexOf('slash-date')]! + this.shapeCounts[DATE_SHAPES.indexOf('slash-datetime')]!;
   }
 
-  private dateDetails(): Pick<ColumnProfile, 'dateFormat' | 'dateOrder'> {
+  /** The format of most of the column's dates. */
+  private dateFormat(order: SlashOrder | undefined): string {
     let best = 0;
     this.shapeCounts.forEach((c, i) => {
       if (c > this.shapeCounts[best]!) best = i;
     });
     const shape = DATE_SHAPES[best]!;
-    const order = slashOrder(this.firstOver12, this.secondOver12);
-    if (shape !== 'slash-date' && shape !== 'slash-datetime') {
-      return this.slashedCount() > 0 ? { dateFormat: shape, dateOrder: order } : { dateFormat: shape };
-    }
+    if (shape !== 'slash-date' && shape !== 'slash-datetime') return shape;
     const dayMonth = order === 'day-first' ? 'DD/MM/YYYY' : 'MM/DD/YYYY';
-    return { dateFormat: shape === 'slash-date' ? dayMonth : `${dayMonth} HH:mm`, dateOrder: order };
+    return shape === 'slash-date' ? dayMonth : `${dayMonth} HH:mm`;
   }
 
   private nonConformingOf(fits: (bits: number) => boolean): Pick<ColumnProfile, 'nonConforming' | 'nonConformingLines'> {
