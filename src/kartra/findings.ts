@@ -71,16 +71,26 @@ export class FindingCollector {
   /** Adds a finding counted elsewhere (a column profile's non-conforming values). */
   addCounted(code: FindingCode, count: number, exampleLines: number[], column?: string): void {
     if (count === 0) return;
-    const { severity, text } = FINDING_CODES[code];
-    const finding: Finding = { code, severity, message: text, count, exampleLines: exampleLines.slice(0, MAX_EXAMPLE_LINES) };
-    if (column !== undefined) finding.column = column;
-    if (this.file !== undefined) finding.file = this.file;
-    this.byKey.set(findingKey(code, column), finding);
+    this.byKey.set(findingKey(code, column), countedFinding(code, count, exampleLines, { column, file: this.file }));
   }
 
   list(): Finding[] {
     return sortFindings([...this.byKey.values()]);
   }
+}
+
+/** A finding whose count and example lines are already known. */
+export function countedFinding(
+  code: FindingCode,
+  count: number,
+  exampleLines: number[],
+  where: { column?: string | undefined; file?: string | undefined } = {},
+): Finding {
+  const { severity, text } = FINDING_CODES[code];
+  const finding: Finding = { code, severity, message: text, count, exampleLines: exampleLines.slice(0, MAX_EXAMPLE_LINES) };
+  if (where.column !== undefined) finding.column = where.column;
+  if (where.file !== undefined) finding.file = where.file;
+  return finding;
 }
 
 function findingKey(code: FindingCode, column: string | undefined): string {

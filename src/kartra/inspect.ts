@@ -2,7 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { ExportFileError, UserError } from '../errors.js';
 import { DuplicateFinder, type Duplicate } from './dedupe.js';
-import { FINDING_CODES, MAX_EXAMPLE_LINES, countByCode, sortFindings, type Finding, type FindingCode } from './findings.js';
+import { countByCode, countedFinding, sortFindings, type FindingCode } from './findings.js';
 import { inspectFile, type InspectedFile } from './inspect-file.js';
 import { fileSystemError } from './read.js';
 import type { ExportKind } from './kind.js';
@@ -92,15 +92,7 @@ function attachDuplicateFindings(files: InspectedFile[], duplicates: Duplicate[]
       const mine = duplicates.filter((d) => d.file === file.name && d.key === key);
       if (mine.length === 0) continue;
       const code = key === 'id' ? 'duplicate_id' : 'duplicate_email';
-      const finding: Finding = {
-        code,
-        severity: FINDING_CODES[code].severity,
-        message: FINDING_CODES[code].text,
-        count: mine.length,
-        exampleLines: mine.slice(0, MAX_EXAMPLE_LINES).map((d) => d.line),
-        file: file.name,
-      };
-      file.findings.push(finding);
+      file.findings.push(countedFinding(code, mine.length, mine.map((d) => d.line), { file: file.name }));
     }
     sortFindings(file.findings);
   }
