@@ -4,10 +4,12 @@ import { UserError } from '../errors.js';
 import { terminalSafe } from './table.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect.js';
 import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
+import { SANDBOX_USAGE, sandboxCommand } from './sandbox.js';
 
 const USAGE = `Usage:
   ${INSPECT_USAGE}
-  ${GENERATE_USAGE}`;
+  ${GENERATE_USAGE}
+  ${SANDBOX_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,6 +29,19 @@ async function main(argv: string[]): Promise<number> {
         },
       });
       return generateSamplesCommand(values);
+    }
+    case 'sandbox': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          port: { type: 'string' },
+          profile: { type: 'string' },
+          'rate-limit': { type: 'string' },
+          data: { type: 'string' },
+          faults: { type: 'string' },
+        },
+      });
+      return sandboxCommand(values);
     }
     case undefined:
     case 'help':

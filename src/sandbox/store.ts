@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { PROFILES, standardModel, type ObjectMeta, type Profile, type ProfileName } from './schema.js';
@@ -82,7 +82,11 @@ export class Store {
     const store = new Store(content, options);
     if (!loaded && options.dataFile) {
       store.dirty = true;
-      await store.flush();
+      try {
+        await store.flush();
+      } catch (error) {
+        throw new UserError(`${options.dataFile}: cannot write the sandbox data file (${(error as Error).message}). Check the folder exists and is writable`);
+      }
     }
     return store;
   }
@@ -183,8 +187,25 @@ async function load(file: string): Promise<FileContent | undefined> {
 
 let tmpCounter = 0;
 
+/** Creates missing folders one level at a time (`mkdir -p` can spin forever under /proc on some Node versions). */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const parent = dirname(dir);
+    if (parent === dir) throw error;
+    await ensureDir(parent);
+    await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    return;
+  }
+  throw new Error(`${dir} is not a folder`);
+}
+
 async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await ensureDir(dirname(file));
   const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
   try {
     await writeFile(tmp, text, { mode: 0o600 });
