@@ -6,7 +6,7 @@ import {
   UNIQUE_CAPABLE_TYPES, type FieldMeta, type FieldType, type ObjectMeta, type SelectOption,
 } from './schema.js';
 import type { Store } from './store.js';
-import { assertUnique } from './unique.js';
+import { findDuplicateGroup, uniqueGroups } from './unique.js';
 
 /**
  * The REST metadata API (twenty-api.md §2 "REST metadata"): objects with their fields, field creation (custom fields
@@ -270,7 +270,9 @@ export class MetadataService {
     }, now);
     object.fields.push(field);
     // Existing rows get the field's default (a new column with its DEFAULT).
-    for (const row of this.store.table(object.id).values()) row[name] = defaultOf(field, now);
+    this.store.editRows(object.id, (row) => {
+      row[name] = defaultOf(field, now);
+    });
     this.store.changed();
     return { data: { createOneField: this.presentField(field) } };
   }
@@ -295,12 +297,16 @@ export class MetadataService {
     const options = { onDelete: 'SET_NULL' as const, isCustom: true, now };
     if (relationType === 'MANY_TO_ONE') {
       const [field] = linkObjects(object, { name, label, icon, description }, target, { name: targetName, label: targetLabel, icon: targetIcon }, options);
-      for (const row of this.store.table(object.id).values()) row[`${name}Id`] = null;
+      this.store.editRows(object.id, (row) => {
+        row[`${name}Id`] = null;
+      });
       return field;
     }
     const [manyToOne, oneToMany] = linkObjects(target, { name: targetName, label: targetLabel, icon: targetIcon }, object, { name, label, icon }, options);
     oneToMany.description = description;
-    for (const row of this.store.table(target.id).values()) row[joinColumnOf(manyToOne)!] = null;
+    this.store.editRows(target.id, (row) => {
+      row[joinColumnOf(manyToOne)!] = null;
+    });
     return oneToMany;
   }
 
@@ -309,17 +315,17 @@ export class MetadataService {
     const { field, object } = this.findField(id);
     if (!isObject(body)) throw invalidField('The body must be a JSON object of the properties to change');
     checkKeys(body, UPDATE_FIELD_KEYS, 'UpdateFieldInput');
-    const table = this.store.table(object.id);
     const now = this.nowIso();
     if (body['name'] !== undefined && body['name'] !== field.name) {
       if (!field.isCustom) throw invalidField('Standard field names cannot be changed');
       if (field.type === 'RELATION') throw invalidField('Relation field names cannot be changed through the sandbox');
       const name = checkName(body['name']);
       assertNameAvailable(object, name, field.id);
-      for (const row of table.values()) {
-        row[name] = row[field.name];
-        delete row[field.name];
-      }
+      const old = field.name;
+      this.store.editRows(object.id, (row) => {
+        row[name] = row[old];
+        delete row[old];
+      });
       for (const group of object.uniqueIndexes) group.forEach((n, i) => n === field.name && (group[i] = name));
       field.name = name;
     }
@@ -333,14 +339,14 @@ export class MetadataService {
       const options = checkOptions(body['options'], field.options);
       const kept = new Set(options.map((o) => o.value));
       // Rows holding a removed option lose it.
-      for (const row of table.values()) {
+      this.store.editRows(object.id, (row) => {
         const v = row[field.name];
         if (typeof v === 'string' && !kept.has(v)) row[field.name] = null;
         if (Array.isArray(v)) {
           const left = v.filter((x) => kept.has(x as string));
           row[field.name] = left.length > 0 ? left : null;
         }
-      }
+      });
       field.options = options;
       if (field.defaultValue !== null && (field.type === 'SELECT' || field.type === 'RATING')) {
         const m = QUOTED.exec(String(field.defaultValue));
@@ -350,15 +356,14 @@ export class MetadataService {
     if (body['defaultValue'] !== undefined) field.defaultValue = checkDefault(field.type, body['defaultValue'], field.options);
     if (typeof body['isUnique'] === 'boolean' && body['isUnique'] !== field.isUnique) {
       if (body['isUnique'] && !UNIQUE_CAPABLE_TYPES.includes(field.type)) throw invalidField(`Unique index cannot be created for field type ${field.type}`);
-      field.isUnique = body['isUnique'];
-      if (field.isUnique) {
-        try {
-          assertUnique(this.store.profile, object, new Map(), new Map([...table].map(([k, v]) => [k, v])));
-        } catch {
-          field.isUnique = false;
+      if (body['isUnique']) {
+        const group = uniqueGroups({ ...object, fields: object.fields.map((f) => (f.id === field.id ? { ...f, isUnique: true } : f)) }).find((g) => g.fields.length === 1 && g.fields[0] === field.name);
+        if (group && findDuplicateGroup(this.store.table(object.id).values(), [group])) {
           throw invalidField(`Cannot make "${field.name}" unique: existing records share a value`);
         }
       }
+      field.isUnique = body['isUnique'];
+      this.store.schemaChanged(object.id);
     }
     if (isObject(body['settings'])) field.settings = { ...(field.settings ?? {}), ...body['settings'] };
     field.updatedAt = now;
@@ -385,7 +390,9 @@ export class MetadataService {
     const key = joinColumnOf(field) ?? (field.type === 'RELATION' ? undefined : field.name);
     object.fields = object.fields.filter((f) => f.id !== field.id);
     object.uniqueIndexes = object.uniqueIndexes.filter((g) => !g.includes(field.name));
-    if (key) for (const row of this.store.table(object.id).values()) delete row[key];
+    this.store.editRows(object.id, (row) => {
+      if (key) delete row[key];
+    });
   }
 
   // --- objects --------------------------------------------------------------------------------------------------
@@ -431,6 +438,7 @@ export class MetadataService {
     }
     this.store.objects = this.store.objects.filter((o) => o.id !== id);
     this.store.dropTable(id);
+    this.store.schemaChanged();
     this.store.changed();
     return { data: { deleteOneObject: presented } };
   }

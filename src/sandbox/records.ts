@@ -3,7 +3,7 @@ import { badRequest, categorized, TwentyError } from './errors.js';
 import { matches, mentionsDeletedAt, parseFilter, valueAt, type Filter } from './filter.js';
 import { COMPOSITES, DEFAULT_PAGE_SIZE, fieldForKey, joinColumnOf, type FieldMeta, type ObjectMeta } from './schema.js';
 import type { Store, StoredRecord } from './store.js';
-import { assertUnique, buildIndex, keyOf, uniqueGroups } from './unique.js';
+import { assertUnique, keyOf, uniqueGroups } from './unique.js';
 import { isUuid, normalizeUrl, processRecordInput, type PendingConnect } from './validate.js';
 
 /**
@@ -72,6 +72,8 @@ function unquote(v: unknown): unknown {
 }
 
 export class RecordService {
+  private readonly viewCache = new Map<string, { version: number; rows: StoredRecord[] }>();
+
   constructor(
     private readonly store: Store,
     private readonly options: RecordServiceOptions,
@@ -116,15 +118,21 @@ export class RecordService {
     const changes = new Map<string, StoredRecord>();
     const resultIds: string[] = [];
     const groups = uniqueGroups(object);
-    const indexes = upsert ? groups.map((g) => buildIndex(table.values(), g)) : [];
+    // The id group is the table itself; the others are the store's maintained indexes.
+    const lookups = upsert ? groups.map((g) => (g.paths[0] === 'id' ? undefined : this.store.uniqueIndex(object.id, g))) : [];
 
     for (const { data } of processed) {
       let matchId: string | undefined;
       if (upsert) {
         const found = new Set<string>();
         groups.forEach((group, i) => {
+          const index = lookups[i];
+          if (!index) {
+            if (typeof data['id'] === 'string' && table.has(data['id'])) found.add(data['id']);
+            return;
+          }
           const key = keyOf(data, group);
-          const id = key === undefined ? undefined : indexes[i]!.get(key);
+          const id = key === undefined ? undefined : index.get(key);
           if (id !== undefined) found.add(id);
         });
         if (found.size > 1) throw this.multipleMatches(data, groups);
@@ -189,16 +197,15 @@ export class RecordService {
   }
 
   private destroyCascading(object: ObjectMeta, id: string): void {
-    this.store.table(object.id).delete(id);
+    this.store.deleteRow(object.id, id);
     for (const other of this.store.objects) {
       for (const field of other.fields) {
         const join = joinColumnOf(field);
         if (!join || field.relation?.targetObjectMetadataId !== object.id) continue;
-        const table = this.store.table(other.id);
-        for (const row of [...table.values()]) {
+        for (const row of [...this.store.table(other.id).values()]) {
           if (row[join] !== id) continue;
           if (field.settings?.['onDelete'] === 'CASCADE') this.destroyCascading(other, row.id);
-          else row[join] = null;
+          else this.store.putRow(other.id, { ...row, [join]: null });
         }
       }
     }
@@ -208,7 +215,7 @@ export class RecordService {
   softDelete(object: ObjectMeta, id: string): Record<string, unknown> {
     const current = this.liveRecord(object, id);
     const updated = { ...current, deletedAt: this.nowIso() };
-    this.store.table(object.id).set(id, updated);
+    this.store.putRow(object.id, updated);
     this.store.changed();
     return this.present(object, updated, 0);
   }
@@ -219,7 +226,7 @@ export class RecordService {
     const current = isUuid(id) ? table.get(id) : undefined;
     if (!current) throw this.notFound();
     const restored = { ...current, deletedAt: null };
-    table.set(id, restored);
+    this.store.putRow(object.id, restored);
     this.store.changed();
     return this.present(object, restored, 0);
   }
@@ -305,8 +312,7 @@ export class RecordService {
 
   /** Checks unique indexes and foreign keys of the planned rows, then stores them. */
   private commit(object: ObjectMeta, changes: Map<string, StoredRecord>): void {
-    const table = this.store.table(object.id);
-    assertUnique(this.profile, object, table, changes);
+    assertUnique(this.profile, object, this.store, changes);
     for (const field of object.fields) {
       const join = joinColumnOf(field);
       if (!join) continue;
@@ -321,7 +327,7 @@ export class RecordService {
         }
       }
     }
-    for (const [id, row] of changes) table.set(id, row);
+    for (const row of changes.values()) this.store.putRow(object.id, row);
     this.store.changed();
   }
 
@@ -339,23 +345,17 @@ export class RecordService {
     const limit = parseLimit(query.limit, this.profile.batchMax);
     const filter: Filter | undefined = query.filter ? parseFilter(query.filter, object) : undefined;
     const order = parseOrderBy(query.orderBy, object);
-    const withDeleted = mentionsDeletedAt(filter);
-    const rows = [...this.store.table(object.id).values()].filter(
-      (row) => (withDeleted || row['deletedAt'] === null) && (!filter || matches(filter, row, object)),
-    );
-    rows.sort((a, b) => compareRows(a, b, order));
+    const rows = this.sortedRows(object, filter, order, `${query.filter ?? ''}\u0000${query.orderBy ?? ''}`);
 
     let start = 0;
     let end = rows.length;
     if (query.startingAfter) {
       const cursor = decodeCursor(query.startingAfter, order);
-      start = rows.findIndex((r) => compareRows(r, cursor, order) > 0);
-      if (start === -1) start = rows.length;
+      start = firstIndex(rows, (r) => compareRows(r, cursor, order) > 0);
     }
     if (query.endingBefore) {
       const cursor = decodeCursor(query.endingBefore, order);
-      const idx = rows.findIndex((r) => compareRows(r, cursor, order) >= 0);
-      end = idx === -1 ? rows.length : idx;
+      end = firstIndex(rows, (r) => compareRows(r, cursor, order) >= 0);
     }
     let page: StoredRecord[];
     if (query.endingBefore && !query.startingAfter) {
@@ -377,6 +377,22 @@ export class RecordService {
       },
       totalCount: rows.length,
     };
+  }
+
+  /** The rows matching a filter, in order; cached until the object's rows change (paging re-reads the same view). */
+  private sortedRows(object: ObjectMeta, filter: Filter | undefined, order: OrderKey[], signature: string): StoredRecord[] {
+    const version = this.store.version(object.id);
+    const cacheKey = `${object.id}\u0000${signature}`;
+    const cached = this.viewCache.get(cacheKey);
+    if (cached && cached.version === version) return cached.rows;
+    const withDeleted = mentionsDeletedAt(filter);
+    const rows = [...this.store.table(object.id).values()].filter(
+      (row) => (withDeleted || row['deletedAt'] === null) && (!filter || matches(filter, row, object)),
+    );
+    rows.sort((a, b) => compareRows(a, b, order));
+    if (this.viewCache.size >= 16) this.viewCache.clear();
+    this.viewCache.set(cacheKey, { version, rows });
+    return rows;
   }
 
   /** A stored row as the API shows it; with depth 1, MANY_TO_ONE targets and ONE_TO_MANY lists are nested. */
@@ -402,6 +418,18 @@ export class RecordService {
     }
     return out;
   }
+}
+
+/** The first index whose row satisfies a predicate that is false then true along the sorted rows (binary search). */
+function firstIndex(rows: StoredRecord[], after: (row: StoredRecord) => boolean): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after(rows[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function parseDepth(depth: string | undefined): 0 | 1 {

@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { PROFILES, standardModel, type ObjectMeta, type Profile, type ProfileName } from './schema.js';
+import { keyOf, type UniqueGroup } from './unique.js';
 
 /**
  * The sandbox's state: the data model (standard plus custom objects and fields) and every record, soft-deleted ones
@@ -43,6 +44,10 @@ export class Store {
   readonly apiKey: string;
   objects: ObjectMeta[];
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
+  /** Built unique indexes, kept up to date by putRow/deleteRow: object id → group signature → key → row id. */
+  private readonly indexes = new Map<string, Map<string, { group: UniqueGroup; map: Map<string, string> }>>();
+  /** Bumped on every change of an object's rows or of the model, so readers can cache sorted views. */
+  private readonly versions = new Map<string, number>();
   private positionSeq: number;
   private readonly dataFile: string | undefined;
   private readonly persistDelayMs: number;
@@ -103,8 +108,12 @@ export class Store {
     return this.objects.find((o) => o.id === id);
   }
 
-  /** The records of an object by id, soft-deleted ones included. */
-  table(objectId: string): Map<string, StoredRecord> {
+  /** The records of an object by id, soft-deleted ones included. Write through putRow/deleteRow/editRows. */
+  table(objectId: string): ReadonlyMap<string, StoredRecord> {
+    return this.mutableTable(objectId);
+  }
+
+  private mutableTable(objectId: string): Map<string, StoredRecord> {
     let table = this.tables.get(objectId);
     if (!table) {
       table = new Map();
@@ -113,8 +122,82 @@ export class Store {
     return table;
   }
 
+  version(objectId: string): number {
+    return this.versions.get(objectId) ?? 0;
+  }
+
+  private bump(objectId: string): void {
+    this.versions.set(objectId, this.version(objectId) + 1);
+  }
+
+  /** Stores a row (insert or replace), keeping the built unique indexes current. */
+  putRow(objectId: string, row: StoredRecord): void {
+    const table = this.mutableTable(objectId);
+    const old = table.get(row.id);
+    for (const { group, map } of this.indexes.get(objectId)?.values() ?? []) {
+      const oldKey = old ? keyOf(old, group) : undefined;
+      if (oldKey !== undefined && map.get(oldKey) === row.id) map.delete(oldKey);
+      const key = keyOf(row, group);
+      if (key !== undefined) map.set(key, row.id);
+    }
+    table.set(row.id, row);
+    this.bump(objectId);
+  }
+
+  deleteRow(objectId: string, id: string): void {
+    const table = this.mutableTable(objectId);
+    const old = table.get(id);
+    if (!old) return;
+    for (const { group, map } of this.indexes.get(objectId)?.values() ?? []) {
+      const key = keyOf(old, group);
+      if (key !== undefined && map.get(key) === id) map.delete(key);
+    }
+    table.delete(id);
+    this.bump(objectId);
+  }
+
+  /** Edits every row in place (schema changes: new columns, renamed or dropped ones); drops the derived indexes. */
+  editRows(objectId: string, edit: (row: StoredRecord) => void): void {
+    for (const row of this.mutableTable(objectId).values()) edit(row);
+    this.schemaChanged(objectId);
+  }
+
+  /** The model changed (unique fields, relations, objects): derived indexes are rebuilt on next use. */
+  schemaChanged(objectId?: string): void {
+    if (objectId === undefined) {
+      this.indexes.clear();
+      for (const object of this.objects) this.bump(object.id);
+    } else {
+      this.indexes.delete(objectId);
+      this.bump(objectId);
+    }
+  }
+
+  /** Key → row id for one unique group over every row, soft-deleted ones included (built once, then maintained). */
+  uniqueIndex(objectId: string, group: UniqueGroup): ReadonlyMap<string, string> {
+    let byGroup = this.indexes.get(objectId);
+    if (!byGroup) {
+      byGroup = new Map();
+      this.indexes.set(objectId, byGroup);
+    }
+    const signature = group.paths.join('|');
+    let entry = byGroup.get(signature);
+    if (!entry) {
+      const map = new Map<string, string>();
+      for (const row of this.mutableTable(objectId).values()) {
+        const key = keyOf(row, group);
+        if (key !== undefined) map.set(key, row.id);
+      }
+      entry = { group, map };
+      byGroup.set(signature, entry);
+    }
+    return entry.map;
+  }
+
   dropTable(objectId: string): void {
     this.tables.delete(objectId);
+    this.indexes.delete(objectId);
+    this.bump(objectId);
   }
 
   nextPosition(): number {

@@ -1,7 +1,7 @@
 import { categorized } from './errors.js';
 import { valueAt } from './filter.js';
 import { uniqueIndexPaths, type ObjectMeta, type Profile } from './schema.js';
-import type { StoredRecord } from './store.js';
+import type { Store, StoredRecord } from './store.js';
 
 /**
  * Unique indexes. Since PR #14562 they are non-partial: a soft-deleted row still holds its email or domain
@@ -30,15 +30,19 @@ export function keyOf(record: Record<string, unknown>, group: UniqueGroup): stri
   return values.every(isSet) ? JSON.stringify(values) : undefined;
 }
 
-/** Key → record id for one group, over every stored row (soft-deleted included), minus the `skip` ids. */
-export function buildIndex(rows: Iterable<StoredRecord>, group: UniqueGroup, skip?: ReadonlySet<string> | ReadonlyMap<string, unknown>): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const row of rows) {
-    if (skip?.has(row.id)) continue;
-    const key = keyOf(row, group);
-    if (key !== undefined) index.set(key, row.id);
+/** The first group in which two of the rows share a key, if any (for a new unique index over existing data). */
+export function findDuplicateGroup(rows: Iterable<StoredRecord>, groups: UniqueGroup[]): UniqueGroup | undefined {
+  const all = [...rows];
+  for (const group of groups) {
+    const seen = new Set<string>();
+    for (const row of all) {
+      const key = keyOf(row, group);
+      if (key === undefined) continue;
+      if (seen.has(key)) return group;
+      seen.add(key);
+    }
   }
-  return index;
+  return undefined;
 }
 
 export function duplicateError(profile: Profile, object: ObjectMeta, group: UniqueGroup) {
@@ -51,18 +55,22 @@ export function duplicateError(profile: Profile, object: ObjectMeta, group: Uniq
 }
 
 /**
- * Checks that writing `changes` (id → new row) into `table` breaks no unique index. Throws DUPLICATE_ENTRY_DETECTED.
+ * Checks that writing `changes` (id → new row) breaks no unique index of the object. Throws DUPLICATE_ENTRY_DETECTED.
  */
-export function assertUnique(profile: Profile, object: ObjectMeta, table: Map<string, StoredRecord>, changes: Map<string, StoredRecord>): void {
+export function assertUnique(profile: Profile, object: ObjectMeta, store: Store, changes: ReadonlyMap<string, StoredRecord>): void {
   for (const group of uniqueGroups(object)) {
-    if (group.paths[0] === 'id') continue; // ids are the map keys: inserts with a taken id are refused by the caller
-    const index = buildIndex(table.values(), group, changes);
+    if (group.paths[0] === 'id') continue; // ids are the table keys: an insert with a taken id is refused by the caller
+    const index = store.uniqueIndex(object.id, group);
+    const seen = new Map<string, string>();
     for (const [id, row] of changes) {
       const key = keyOf(row, group);
       if (key === undefined) continue;
+      const other = seen.get(key);
+      if (other !== undefined && other !== id) throw duplicateError(profile, object, group);
+      seen.set(key, id);
       const holder = index.get(key);
-      if (holder !== undefined && holder !== id) throw duplicateError(profile, object, group);
-      index.set(key, id);
+      // A holder that is itself being rewritten is judged by its new key (through `seen`).
+      if (holder !== undefined && holder !== id && !changes.has(holder)) throw duplicateError(profile, object, group);
     }
   }
 }

@@ -48,6 +48,29 @@ describe('unique indexes still count soft-deleted rows (twenty-api.md §6)', () 
     expect(errorOf(await t.call('POST', '/rest/people', { kartraLeadId: 'L1' })).code).toBe('DUPLICATE_ENTRY_DETECTED');
   });
 
+  it('the indexes follow every change: an updated email frees the old one, a renamed unique field keeps its index', async () => {
+    const t = await sandbox();
+    await leadIdField(t);
+    const { id } = (await t.call('POST', '/rest/people', { emails: { primaryEmail: 'old@example.com' }, kartraLeadId: 'L1' })).body.data.createPerson;
+    await t.call('PATCH', `/rest/people/${id}`, { emails: { primaryEmail: 'new@example.com' } });
+    expect((await t.call('POST', '/rest/people', { emails: { primaryEmail: 'old@example.com' } })).status).toBe(201);
+    expect(errorOf(await t.call('POST', '/rest/people', { emails: { primaryEmail: 'new@example.com' } })).code).toBe('DUPLICATE_ENTRY_DETECTED');
+    const field = (await objectMeta(t, 'people')).fields.find((f: { name: string }) => f.name === 'kartraLeadId');
+    expect((await t.call('PATCH', `/rest/metadata/fields/${field.id}`, { name: 'leadId' })).status).toBe(200);
+    expect(errorOf(await t.call('POST', '/rest/people', { leadId: 'L1' })).code).toBe('DUPLICATE_ENTRY_DETECTED');
+    const upserted = await t.call('POST', '/rest/people?upsert=true', { leadId: 'L1', jobTitle: 'Found' });
+    expect(upserted.body.data.createPerson).toMatchObject({ id, jobTitle: 'Found' });
+  });
+
+  it('making a field unique is refused while records share a value', async () => {
+    const t = await sandbox();
+    const person = await objectMeta(t, 'people');
+    const field = (await t.call('POST', '/rest/metadata/fields', { objectMetadataId: person.id, type: 'TEXT', name: 'code', label: 'Code' })).body.data.createOneField;
+    await t.call('POST', '/rest/batch/people', [{ code: 'A' }, { code: 'A' }]);
+    expect(errorOf(await t.call('PATCH', `/rest/metadata/fields/${field.id}`, { isUnique: true })).code).toBe('INVALID_FIELD_INPUT');
+    expect((await t.call('POST', '/rest/people', { code: 'A' })).status).toBe(201);
+  });
+
   it('an update onto a value another row holds is a duplicate', async () => {
     const t = await sandbox();
     await t.call('POST', '/rest/people', { emails: { primaryEmail: 'a@example.com' } });
