@@ -230,7 +230,10 @@ async function handleRecordRoute(deps: ServerDeps, req: IncomingMessage, res: Se
   count(stats, routed.key);
 
   // Faults come first, as a broken network or server would: a 500 or a hang applies nothing and costs no token.
-  if (faults.options.latencyMs > 0) await sleep(faults.options.latencyMs);
+  if (faults.options.latencyMs > 0) {
+    await sleep(faults.options.latencyMs);
+    if (req.socket.destroyed) return; // the client gave up or the server closed meanwhile: nothing is applied
+  }
   const fault = faults.next();
   if (fault === 'error500') {
     stats.faults.error500 += 1;

@@ -207,6 +207,26 @@ describe('POST /rest/metadata/objects', () => {
     expect(errorOf(same).code).toBe('INVALID_OBJECT_INPUT');
   });
 
+  it('DELETE /rest/metadata/objects/{id} removes a custom object, its records and the relations to it', async () => {
+    const t = await sandbox();
+    const object = (await t.call('POST', '/rest/metadata/objects', { nameSingular: 'affiliate', namePlural: 'affiliates', labelSingular: 'Affiliate', labelPlural: 'Affiliates' })).body.data.createOneObject;
+    const person = await objectMeta(t, 'people');
+    const relation = await t.call('POST', '/rest/metadata/fields', {
+      objectMetadataId: person.id, type: 'RELATION', name: 'referrer', label: 'Referrer',
+      relationCreationPayload: { type: 'MANY_TO_ONE', targetObjectMetadataId: object.id, targetFieldLabel: 'Referrals' },
+    });
+    expect(relation.status).toBe(201);
+    const affiliate = (await t.call('POST', '/rest/affiliates', { name: 'Jane' })).body.data.createAffiliate;
+    await t.call('POST', '/rest/people', { referrerId: affiliate.id });
+    const res = await t.call('DELETE', `/rest/metadata/objects/${object.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data.deleteOneObject.nameSingular).toBe('affiliate');
+    expect((await t.call('GET', '/rest/affiliates')).status).toBe(400);
+    expect((await objectMeta(t, 'people')).fields.some((f: FieldOut) => f.name === 'referrer')).toBe(false);
+    expect(t.sb.records('people')[0]).not.toHaveProperty('referrerId');
+    expect(errorOf(await t.call('DELETE', `/rest/metadata/objects/${person.id}`)).code).toBe('INVALID_OBJECT_INPUT');
+  });
+
   it('metadata calls cost no rate-limit token', async () => {
     const t = await sandbox({ rateLimit: { shortLimit: 2, shortWindowMs: 60_000 } });
     for (let i = 0; i < 5; i++) expect((await t.call('GET', '/rest/metadata/objects')).status).toBe(200);

@@ -85,6 +85,9 @@ describe('record routes and their response keys', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.updatePerson).toMatchObject({ id: created, name: { firstName: 'Ada', lastName: 'Lovelace' }, jobTitle: 'Countess' });
     expect(errorOf(await t.call('PATCH', '/rest/people/00000000-0000-4000-8000-000000000000', { jobTitle: 'x' })).code).toBe('RECORD_NOT_FOUND');
+    const put = await t.call('PUT', `/rest/people/${created}`, { jobTitle: 'Mathematician' });
+    expect(put.body.data.updatePerson.jobTitle).toBe('Mathematician');
+    expect(errorOf(await t.call('PATCH', `/rest/people/${created}`, { nope: 1 })).code).toBe('INVALID_ARGS_DATA');
   });
 
   it('DELETE /rest/{plural}/{id} destroys by default: deletePerson {id}, the row is gone', async () => {
