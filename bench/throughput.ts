@@ -1,0 +1,58 @@
+/**
+ * Import throughput against Twenty's rate limit (issue 3): 20,000 people pushed into the sandbox under the same
+ * calls-per-window shape as Twenty's defaults (100 per second and 100 per minute), scaled down in time by 10 so the
+ * run takes seconds, not minutes. Prints records per second as a fraction of the ceiling (long limit × batch size ÷
+ * long window) and the 429s met; then the same for a naive client that sends one record per request.
+ *   npm run bench:throughput
+ */
+import { cpus } from 'node:os';
+import { startSandbox } from '../src/sandbox/index.js';
+import { createTwentyClient } from '../src/twenty/index.js';
+
+const SCALE = 10;
+const SHORT = { limit: 100, windowMs: 1_000 / SCALE };
+const LONG = { limit: 100, windowMs: 60_000 / SCALE };
+/** Twenty's batch maximum: the ceiling both clients are measured against is what full batches could reach. */
+const BATCH_MAX = 200;
+const CEILING = (LONG.limit * BATCH_MAX) / (LONG.windowMs / 1_000);
+
+interface Run {
+  name: string;
+  records: number;
+  batch: number;
+}
+
+async function measure({ name, records, batch }: Run): Promise<string> {
+  const sandbox = await startSandbox({
+    profile: 'v2',
+    persistDelayMs: 1_000,
+    rateLimit: { shortLimit: SHORT.limit, shortWindowMs: SHORT.windowMs, longLimit: LONG.limit, longWindowMs: LONG.windowMs },
+  });
+  const client = createTwentyClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, batchMax: batch, rateLimit: { buckets: [SHORT, LONG] } });
+  await client.ensureField({ object: 'person', name: 'kartraLeadId', label: 'Kartra lead id', type: 'TEXT', isUnique: true });
+  sandbox.resetStats();
+  const people = Array.from({ length: records }, (_, i) => ({
+    kartraLeadId: String(i),
+    name: { firstName: `Lead${i}`, lastName: 'Bench' },
+    emails: { primaryEmail: `lead${i}@bench.example.com`, additionalEmails: [] },
+  }));
+  const started = performance.now();
+  const result = await client.upsertMany('people', people);
+  const seconds = (performance.now() - started) / 1_000;
+  const stored = sandbox.records('people').length;
+  const limited = sandbox.stats().rateLimited;
+  await client.close();
+  await sandbox.close();
+  if (result.rejected.length > 0 || stored !== records) throw new Error(`${name}: ${result.rejected.length} rejected, ${stored} stored of ${records}`);
+  const rate = records / seconds;
+  return `| ${name} | ${records.toLocaleString('en-US')} | ${batch} | ${seconds.toFixed(1)} s | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / CEILING).toFixed(3)} | ${limited} |`;
+}
+
+console.log(`# Throughput benchmark — node ${process.version}, ${cpus().length} CPUs; Twenty's limits scaled down ${SCALE}x in time`);
+console.log(`Sandbox buckets: ${SHORT.limit} calls / ${SHORT.windowMs} ms and ${LONG.limit} calls / ${LONG.windowMs} ms.`);
+console.log(`Ceiling: ${LONG.limit} calls × ${BATCH_MAX} records ÷ ${LONG.windowMs / 1_000} s = ${Math.round(CEILING).toLocaleString('en-US')} records/s.`);
+console.log('| client | records | per call | time | records/s | fraction of the ceiling (target ≥ 0.95) | 429s |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log(await measure({ name: 'this client, batches of 200', records: 20_000, batch: BATCH_MAX }));
+// One record per call: at 100 calls a (scaled) minute, 20,000 records would take 20 minutes; 300 show the rate.
+console.log(await measure({ name: 'naive: one record per request', records: 300, batch: 1 }));
