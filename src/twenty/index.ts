@@ -10,6 +10,8 @@
  * ```
  */
 export { clientFromEnvironment, createTwentyClient } from './client.js';
+export { REHEARSAL_NOTICE, connectTwenty } from './connect.js';
+export type { TwentyConnection } from './connect.js';
 export type { TwentyClient, TwentyClientOptions, TwentyClientStats } from './client.js';
 
 export {
