@@ -5,10 +5,12 @@ import { terminalSafe } from './table.js';
 import { INSPECT_USAGE, inspectCommand } from './inspect.js';
 import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox.js';
+import { DESCRIBE_TWENTY_USAGE, describeTwentyCommand } from './describe-twenty.js';
 
 const USAGE = `Usage:
   ${INSPECT_USAGE}
   ${GENERATE_USAGE}
+  ${DESCRIBE_TWENTY_USAGE}
   ${SANDBOX_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
         },
       });
       return generateSamplesCommand(values);
+    }
+    case 'describe-twenty': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
+      return describeTwentyCommand({ json: values.json });
     }
     case 'sandbox': {
       const { values } = parseArgs({
