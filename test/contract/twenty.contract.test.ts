@@ -3,6 +3,7 @@ import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src
 import {
   TwentyAuthError,
   TwentyNotFoundError,
+  TwentyUnavailableError,
   TwentyValidationError,
   compare,
   createTwentyClient,
@@ -224,5 +225,27 @@ describe('Twenty contract under faults (sandbox only)', () => {
     expect(new Set(stored.map((r) => r[EXTERNAL_ID])).size).toBe(200);
     await client.close();
     await sandbox.close();
+  }, 30_000);
+
+  it('learns the 1.x batch maximum: 130 records with batches of 200 offered, 60 remembered', async () => {
+    const sandbox = await startSandbox({ profile: 'v1', persistDelayMs: 0, rateLimit: false });
+    const client = quickClient(sandbox.url, sandbox.apiKey, { batchMax: 200 });
+    await client.ensureField({ object: 'person', name: EXTERNAL_ID, label: 'Kartra lead id', type: 'TEXT', isUnique: true });
+    const result = await client.upsertMany('people', people(130, 9000));
+    expect(result.rejected).toEqual([]);
+    expect((await client.capabilities()).batchMax).toBe(60);
+    expect(sandbox.records('people')).toHaveLength(130);
+    await client.close();
+    await sandbox.close();
+  });
+
+  it('gives up with a typed error when Twenty stays down, without the key in it', async () => {
+    const down = await startSandbox({ profile: 'v2', rateLimit: false, faults: { error500Rate: 1 } });
+    const client = quickClient(down.url, down.apiKey, { maxRetries: 2 });
+    const unavailable = await client.upsertMany('people', people(1, 9500)).catch((e: unknown) => e);
+    expect(unavailable).toBeInstanceOf(TwentyUnavailableError);
+    expect(String(unavailable) + JSON.stringify(unavailable)).not.toContain(down.apiKey);
+    await client.close();
+    await down.close();
   }, 30_000);
 });
