@@ -104,7 +104,7 @@ export interface TwentyClient {
   request(req: TwentyRequest): Promise<unknown>;
 
   stats(): TwentyClientStats;
-  /** Waits for calls in flight, then closes the connection pool. */
+  /** Waits for calls in flight (those waiting out a retry's backoff too), then closes the connection pool. */
   close(): Promise<void>;
 }
 
@@ -122,10 +122,19 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     throw error;
   }
   let retries = 0;
+  /** Every call not yet settled, waiting in a retry's backoff included: close() waits for all of them. */
+  const inFlight = new Set<Promise<unknown>>();
 
-  const send: Send = (req) =>
+  const send: Send = (req) => {
+    const call = attempt(req);
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call)).catch(() => {});
+    return call;
+  };
+
+  const attempt: Send = (req) =>
     withRetry(
-      () => scheduler.run(() => http.send(req), req.signal),
+      () => scheduler.run(() => http.send(req), req.signal ?? req.queueSignal),
       {
         retries: options.maxRetries ?? 5,
         ...(options.retryDelay?.minMs === undefined ? {} : { minDelayMs: options.retryDelay.minMs }),
@@ -173,6 +182,7 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
       };
     },
     close: async () => {
+      await Promise.allSettled([...inFlight]);
       await scheduler.onIdle();
       await ownAgent?.close();
     },

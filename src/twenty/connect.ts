@@ -31,7 +31,13 @@ export async function connectTwenty(
   const home = env.MIGRATION_HOME?.trim() || join(homedir(), '.kartra-twenty');
   mkdirSync(home, { recursive: true });
   const sandbox: SandboxHandle = await startSandbox({ dataFile: join(home, 'rehearsal-sandbox.json') });
-  const client = createTwentyClient({ ...options, baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+  let client: TwentyClient;
+  try {
+    client = createTwentyClient({ ...options, baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+  } catch (error) {
+    await sandbox.close(); // a listening sandbox left behind would keep the process alive
+    throw error;
+  }
   return {
     mode: 'rehearsal',
     client,

@@ -57,11 +57,23 @@ export function isNull(field: string, negate = false): string {
   return `${field}[is]:${negate ? 'NOT_NULL' : 'NULL'}`;
 }
 
+/**
+ * Twenty's parser treats an apostrophe as a quote when it splits and()/or() into conditions, so "O'Brien" next to
+ * another condition silently matches nothing. Alone it works; combined it is refused rather than misread.
+ */
+function checkCombinable(conditions: string[]): void {
+  if (conditions.length > 1 && conditions.some((c) => c.includes("'"))) {
+    throw new TwentyConfigError("A value with an apostrophe (O'Brien) cannot be combined with other conditions in one Twenty filter; filter on it alone.");
+  }
+}
+
 export function and(...conditions: string[]): string {
+  checkCombinable(conditions);
   return `and(${conditions.join(',')})`;
 }
 
 export function or(...conditions: string[]): string {
+  checkCombinable(conditions);
   return `or(${conditions.join(',')})`;
 }
 

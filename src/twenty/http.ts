@@ -33,6 +33,11 @@ export interface TwentyRequest {
   records?: number;
   /** Cancels the call (the caller's own cancellation, not a timeout). */
   signal?: AbortSignal;
+  /**
+   * Cancels the call only while it waits for its turn under the rate limit; once sent it runs to its answer.
+   * For writes whose answer must not be thrown away when a caller stops.
+   */
+  queueSignal?: AbortSignal;
 }
 
 /** Sends a request and resolves with the parsed (redacted) JSON body, or rejects with a TwentyError. */
@@ -226,7 +231,8 @@ export function errorForStatus(
       { status, call },
     );
   }
-  if (status === 404 || (code !== undefined && /NOT_FOUND$/.test(code) && code !== 'CONNECT_RECORD_NOT_FOUND')) {
+  // CONNECT_RECORD_NOT_FOUND is about one record's relation (a validation error to isolate), whatever its status.
+  if (code !== 'CONNECT_RECORD_NOT_FOUND' && (status === 404 || (code !== undefined && /NOT_FOUND$/.test(code)))) {
     return new TwentyNotFoundError(message, { status, code, call });
   }
   if (status >= 400) {
@@ -253,8 +259,10 @@ export function createHttp(options: HttpOptions): Http {
   if (/[\r\n]/.test(options.apiKey)) {
     throw new TwentyConfigError('TWENTY_API_KEY contains a line break. Copy the key again, as one line.');
   }
-  const redact = createRedactor(options.apiKey);
-  const authorization = `Bearer ${options.apiKey.trim()}`;
+  // One value for both: a key with stray spaces is sent trimmed, so it must be redacted trimmed too.
+  const apiKey = options.apiKey.trim();
+  const redact = createRedactor(apiKey);
+  const authorization = `Bearer ${apiKey}`;
 
   const send: Send = async (req) => {
     checkPath(req.path);

@@ -48,10 +48,18 @@ export interface UpsertResult {
   written: WrittenRecord[];
   /** In input order. */
   rejected: RejectedRecord[];
+  /** Input positions never sent because the caller's signal stopped the upsert; write them on a later run. */
+  unsent: number[];
 }
 
 export interface UpsertOptions {
-  /** Stops sending further batches (batches already sent complete). */
+  /**
+   * The unique field Twenty matches records on (the migration's external id, e.g. `kartraLeadId`). With it, records
+   * that lack a value, or repeat another record's value, are rejected before anything is sent: only then is
+   * replaying a batch whose answer was lost guaranteed not to create a second record.
+   */
+  matchOn?: string;
+  /** Stops sending further batches: those are returned in `unsent`; a batch already sent is let finish and reported. */
   signal?: AbortSignal;
   /** Called after every batch that settled, with running totals. */
   onProgress?: (progress: { written: number; rejected: number; total: number }) => void;
@@ -116,20 +124,28 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * unknown object) are thrown.
  *
  * Replaying is safe when every record carries a value for a unique field (the migration's external id): the server
- * matches on it instead of creating a second record.
+ * matches on it instead of creating a second record. Pass it as `matchOn` and upsertMany checks that it is so.
+ * Two input records that end up on one Twenty record (they shared a unique value such as an email) are never both
+ * reported written: the later ones are rejected with the reason.
  */
 export async function upsertMany(deps: RecordDeps, plural: string, records: readonly TwentyRecord[], options: UpsertOptions = {}): Promise<UpsertResult> {
   checkPlural(plural);
   const written: WrittenRecord[] = [];
   const rejected: RejectedRecord[] = [];
-  if (records.length === 0) return { written, rejected };
+  const unsent: number[] = [];
+  if (records.length === 0) return { written, rejected, unsent };
   const path = restPath('batch', plural);
-  // One failure that no split can fix stops every batch not yet sent.
+  // One failure that no split can fix stops every batch not yet sent. The signal is checked before a batch goes
+  // out, never passed to a request under way: an answered batch must be reported, not thrown away.
   const stop = new AbortController();
-  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]);
   const progress = (): void => options.onProgress?.({ written: written.length, rejected: rejected.length, total: records.length });
 
   const write = async (items: Item[]): Promise<void> => {
+    if (options.signal?.aborted) {
+      unsent.push(...items.map((i) => i.index)); // the caller stopped: reported, not thrown, with what was written
+      return;
+    }
+    stop.signal.throwIfAborted();
     let answer: unknown;
     try {
       answer = await deps.send({
@@ -139,15 +155,19 @@ export async function upsertMany(deps: RecordDeps, plural: string, records: read
         body: items.map((i) => i.record),
         object: plural,
         records: items.length,
-        signal,
+        ...(options.signal === undefined ? {} : { queueSignal: options.signal }),
       });
     } catch (error) {
+      if (options.signal?.aborted && error === options.signal.reason) {
+        unsent.push(...items.map((i) => i.index)); // stopped while waiting for its turn: never sent
+        return;
+      }
       if (error instanceof TwentyBatchTooLargeError && items.length > 1) {
         const max = deps.batchLimit.lower(error.maximum, items.length);
         await Promise.all(chunks(items, max).map(write));
         return;
       }
-      if (error instanceof TwentyValidationError) {
+      if (error instanceof TwentyValidationError && isAboutRecords(error)) {
         if (items.length === 1 && items[0] !== undefined) {
           rejected.push({
             index: items[0].index,
@@ -185,7 +205,13 @@ export async function upsertMany(deps: RecordDeps, plural: string, records: read
     progress();
   };
 
-  const items = records.map((record, index) => ({ index, record }));
+  const items: Item[] = [];
+  const firstWithValue = new Map<unknown, number>();
+  records.forEach((record, index) => {
+    const refusal = options.matchOn === undefined ? undefined : matchRefusal(record, options.matchOn, index, firstWithValue);
+    if (refusal) rejected.push(refusal);
+    else items.push({ index, record });
+  });
   try {
     await Promise.all(chunks(items, deps.batchLimit.value).map(write));
   } catch (error) {
@@ -193,8 +219,56 @@ export async function upsertMany(deps: RecordDeps, plural: string, records: read
     throw error;
   }
   written.sort((a, b) => a.index - b.index);
+  rejectSharedRecords(written, rejected);
   rejected.sort((a, b) => a.index - b.index);
-  return { written, rejected };
+  unsent.sort((a, b) => a - b);
+  return { written, rejected, unsent };
+}
+
+/**
+ * Validation codes that are about the records sent (a split can isolate them). Anything else (an unknown object, a
+ * bad path) fails every half the same way: splitting would only multiply the calls.
+ */
+const RECORD_CODES = new Set([
+  'INVALID_ARGS_DATA',
+  'DUPLICATE_ENTRY_DETECTED',
+  'UPSERT_MULTIPLE_MATCHING_RECORDS_CONFLICT',
+  'CONNECT_RECORD_NOT_FOUND',
+  'CONNECT_UNIQUE_CONSTRAINT_ERROR',
+  'BAD_USER_INPUT',
+]);
+
+function isAboutRecords(error: TwentyValidationError): boolean {
+  if (error.code !== undefined) return RECORD_CODES.has(error.code);
+  // No code (older servers, and Twenty's unknown-object answer): about the data unless it names a missing object.
+  return !/^object '[^']*' not found/i.test(error.serverMessage ?? error.message);
+}
+
+/** Why a record cannot be written safely under `matchOn`: no value, or the value of an earlier record. */
+function matchRefusal(record: TwentyRecord, matchOn: string, index: number, firstWithValue: Map<unknown, number>): RejectedRecord | undefined {
+  const value = record[matchOn];
+  if (value === undefined || value === null || value === '') {
+    return { index, message: `no value for ${matchOn}, the field records are matched on: it could be written twice` };
+  }
+  const earlier = firstWithValue.get(value);
+  if (earlier !== undefined) return { index, message: `same ${matchOn} as record ${earlier}: one Twenty record cannot hold both` };
+  firstWithValue.set(value, index);
+  return undefined;
+}
+
+/** Input records that Twenty wrote onto one record (they shared a unique value): the first keeps it. */
+function rejectSharedRecords(written: WrittenRecord[], rejected: RejectedRecord[]): void {
+  const firstById = new Map<string, number>();
+  for (let i = 0; i < written.length; i++) {
+    const entry = written[i]!;
+    const first = firstById.get(entry.id);
+    if (first === undefined) {
+      firstById.set(entry.id, entry.index);
+      continue;
+    }
+    rejected.push({ index: entry.index, message: `written onto the same Twenty record as record ${first} (they share a unique value, such as an email)` });
+    written.splice(i--, 1);
+  }
 }
 
 /** Every page of `GET /rest/{plural}` matching the query, following `pageInfo.endCursor` (`starting_after`). */

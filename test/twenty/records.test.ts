@@ -160,7 +160,7 @@ describe('batch upsert', () => {
 
   it('sends nothing for no records and refuses a bad object name', async () => {
     const { fake, client } = await setup();
-    expect(await client.upsertMany('people', [])).toEqual({ written: [], rejected: [] });
+    expect(await client.upsertMany('people', [])).toEqual({ written: [], rejected: [], unsent: [] });
     expect(fake.hits).toHaveLength(0);
     await expect(client.upsertMany('../metadata', [{}])).rejects.toThrow(/not a Twenty object name/);
   });
