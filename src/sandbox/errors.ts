@@ -28,8 +28,8 @@ export function errorName(status: number): string {
 }
 
 /** An error the sandbox answers with; anything else that escapes a handler becomes a 500. */
-export class TwentyError extends Error {
-  override readonly name = 'TwentyError';
+export class SandboxHttpError extends Error {
+  override readonly name = 'SandboxHttpError';
   constructor(
     readonly status: number,
     message: string,
@@ -46,13 +46,13 @@ export class TwentyError extends Error {
 }
 
 /** A Nest `BadRequestException` thrown by a REST parser: 400, no code. */
-export function badRequest(message: string): TwentyError {
-  return new TwentyError(400, message);
+export function badRequest(message: string): SandboxHttpError {
+  return new SandboxHttpError(400, message);
 }
 
 /** A validation failure of the data-arg processor (`CommonQueryRunnerException`). */
-export function invalidArgs(message: string): TwentyError {
-  return new TwentyError(400, message, 'INVALID_ARGS_DATA');
+export function invalidArgs(message: string): SandboxHttpError {
+  return new SandboxHttpError(400, message, 'INVALID_ARGS_DATA');
 }
 
 /**
@@ -60,6 +60,6 @@ export function invalidArgs(message: string): TwentyError {
  * (`EXCEPTION_CATEGORY_HTTP_STATUS`, twenty-api.md §6): the 1.x profile answers 400, the 2.x profile the category's
  * status (404 for a missing record, 409 for a duplicate).
  */
-export function categorized(mapped: boolean, categoryStatus: number, message: string, code: string): TwentyError {
-  return new TwentyError(mapped ? categoryStatus : 400, message, code);
+export function categorized(mapped: boolean, categoryStatus: number, message: string, code: string): SandboxHttpError {
+  return new SandboxHttpError(mapped ? categoryStatus : 400, message, code);
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
 import { FaultInjector, resolveFaults, type FaultOptions } from './faults.js';
 import { MetadataService } from './metadata.js';
-import { RateLimiter, resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { RateLimiter, resolveRateLimit, type SandboxRateLimit } from './rate-limit.js';
 import { RecordService } from './records.js';
 import { PROFILES, type ProfileName } from './schema.js';
 import { createRequestHandler, emptyStats, type SandboxStats } from './server.js';
@@ -15,7 +15,7 @@ import { Store, type StoredRecord } from './store.js';
  */
 
 export type { FaultOptions } from './faults.js';
-export type { RateLimitOptions } from './rate-limit.js';
+export type { SandboxRateLimit } from './rate-limit.js';
 export type { ProfileName } from './schema.js';
 export type { SandboxStats } from './server.js';
 export type { StoredRecord } from './store.js';
@@ -36,7 +36,7 @@ export interface SandboxOptions {
   /** Milliseconds a change may wait before it is written to the data file (default 100; 0 writes at once). */
   persistDelayMs?: number;
   /** Token buckets (defaults 100 per 1000 ms and 100 per 60 000 ms); `false` turns throttling off. */
-  rateLimit?: Partial<RateLimitOptions> | false;
+  rateLimit?: Partial<SandboxRateLimit> | false;
   /** Fault injection on record routes; deterministic for a given seed. */
   faults?: FaultOptions;
   /** Clock, for tests (timestamps and token buckets). Default `Date.now`. */
@@ -50,7 +50,7 @@ export interface SandboxHandle {
   apiKey: string;
   profile: ProfileName;
   /** The resolved token buckets, or false when throttling is off. */
-  rateLimit: RateLimitOptions | false;
+  rateLimit: SandboxRateLimit | false;
   /** Counters: calls per route, 429s, 401s, faults injected. A copy. */
   stats(): SandboxStats;
   resetStats(): void;

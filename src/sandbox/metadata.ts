@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TwentyError } from './errors.js';
-import { defaultOf } from './records.js';
+import { SandboxHttpError } from './errors.js';
 import {
-  buildObject, CREATABLE_FIELD_TYPES, FIELD_TYPES, joinColumnOf, linkObjects, newField, TAG_COLORS,
+  buildObject, CREATABLE_FIELD_TYPES, defaultOf, FIELD_TYPES, joinColumnOf, linkObjects, newField, TAG_COLORS,
   UNIQUE_CAPABLE_TYPES, type FieldMeta, type FieldType, type ObjectMeta, type SelectOption,
 } from './schema.js';
 import type { Store } from './store.js';
@@ -20,18 +19,18 @@ import { findDuplicateGroup, uniqueGroups } from './unique.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function metadataError(message: string, code: string): TwentyError {
-  return new TwentyError(400, message, code);
+function metadataError(message: string, code: string): SandboxHttpError {
+  return new SandboxHttpError(400, message, code);
 }
 
-function invalidField(message: string): TwentyError {
+function invalidField(message: string): SandboxHttpError {
   return metadataError(message, 'INVALID_FIELD_INPUT');
 }
 
 /** A GraphQL input-type check: keys the input type does not declare are refused. */
 function checkKeys(input: Record<string, unknown>, allowed: readonly string[], typeName: string): void {
   for (const key of Object.keys(input)) {
-    if (!allowed.includes(key)) throw new TwentyError(400, `Field '${key}' is not defined by type '${typeName}'.`);
+    if (!allowed.includes(key)) throw new SandboxHttpError(400, `Field '${key}' is not defined by type '${typeName}'.`);
   }
 }
 

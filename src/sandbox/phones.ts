@@ -1,5 +1,5 @@
 import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
-import { TwentyError } from './errors.js';
+import { SandboxHttpError } from './errors.js';
 
 /**
  * PHONES normalisation as Twenty's `transformPhonesValue` does it (twenty-api.md §3 PHONES): country and calling codes
@@ -13,8 +13,8 @@ export interface PhoneParts {
   countryCode?: string | undefined;
 }
 
-function phoneError(message: string, code: string): TwentyError {
-  return new TwentyError(400, message, code);
+function phoneError(message: string, code: string): SandboxHttpError {
+  return new SandboxHttpError(400, message, code);
 }
 
 const nonEmpty = (s: unknown): s is string => typeof s === 'string' && s.length > 0;

@@ -13,14 +13,14 @@ import { UserError } from '../errors.js';
  *   short-bucket token.
  */
 
-export interface RateLimitOptions {
+export interface SandboxRateLimit {
   shortLimit: number;
   shortWindowMs: number;
   longLimit: number;
   longWindowMs: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { shortLimit: 100, shortWindowMs: 1000, longLimit: 100, longWindowMs: 60_000 };
+export const DEFAULT_RATE_LIMIT: SandboxRateLimit = { shortLimit: 100, shortWindowMs: 1000, longLimit: 100, longWindowMs: 60_000 };
 
 export class TokenBucket {
   private state: { tokens: number; lastRefillAt: number } | undefined;
@@ -53,7 +53,7 @@ export class RateLimiter {
   private readonly short: TokenBucket;
   private readonly long: TokenBucket;
 
-  constructor(readonly options: RateLimitOptions) {
+  constructor(readonly options: SandboxRateLimit) {
     this.short = new TokenBucket(options.shortLimit, options.shortWindowMs);
     this.long = new TokenBucket(options.longLimit, options.longWindowMs);
   }
@@ -67,7 +67,7 @@ export class RateLimiter {
 }
 
 /** Checks rate-limit options; throws a UserError naming the bad one. */
-export function resolveRateLimit(options: Partial<RateLimitOptions> | undefined): RateLimitOptions {
+export function resolveRateLimit(options: Partial<SandboxRateLimit> | undefined): SandboxRateLimit {
   const resolved = { ...DEFAULT_RATE_LIMIT, ...options };
   for (const [key, value] of Object.entries(resolved)) {
     if (!Number.isInteger(value) || value < 1) throw new UserError(`rate limit: ${key} must be a positive whole number (got ${String(value)})`);
@@ -94,7 +94,7 @@ function parseWindow(spec: string): { limit: number; windowMs: number } {
  * `--rate-limit` for the CLI: `100/60s` sets the long bucket (the one that binds, 100 a minute by default);
  * `100/1s,100/60s` sets the short and the long one; `off` disables throttling.
  */
-export function parseRateLimitSpec(spec: string): Partial<RateLimitOptions> | false {
+export function parseRateLimitSpec(spec: string): Partial<SandboxRateLimit> | false {
   const trimmed = spec.trim();
   if (trimmed === 'off' || trimmed === 'none') return false;
   const parts = trimmed.split(',').map((p) => p.trim());
@@ -110,7 +110,7 @@ export function parseRateLimitSpec(spec: string): Partial<RateLimitOptions> | fa
   throw new UserError(`--rate-limit "${spec}": give one window (100/60s) or two (100/1s,100/60s)`);
 }
 
-export function describeRateLimit(options: RateLimitOptions | false): string {
+export function describeRateLimit(options: SandboxRateLimit | false): string {
   if (!options) return 'off';
   return `${options.shortLimit} calls per ${options.shortWindowMs} ms and ${options.longLimit} calls per ${options.longWindowMs} ms`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, categorized, TwentyError } from './errors.js';
+import { badRequest, categorized, SandboxHttpError } from './errors.js';
 import { matches, mentionsDeletedAt, parseFilter, valueAt, type Filter } from './filter.js';
-import { COMPOSITES, DEFAULT_PAGE_SIZE, fieldForKey, joinColumnOf, type FieldMeta, type ObjectMeta } from './schema.js';
+import { COMPOSITES, DEFAULT_PAGE_SIZE, defaultOf, fieldForKey, joinColumnOf, type FieldMeta, type ObjectMeta } from './schema.js';
 import type { Store, StoredRecord } from './store.js';
 import { assertUnique, keyOf, uniqueGroups } from './unique.js';
 import { isUuid, normalizeUrl, processRecordInput, type PendingConnect } from './validate.js';
@@ -50,27 +50,6 @@ interface OrderKey {
 const clone = <T>(value: T): T => structuredClone(value);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A field's default from Twenty's notation: `"'NEW'"` → `NEW`, `'now'`, `'uuid'`, numbers, booleans, arrays. */
-export function defaultOf(field: FieldMeta, nowIso: string): unknown {
-  const composite = COMPOSITES[field.type];
-  if (composite) {
-    const out = clone(composite);
-    if (isObject(field.defaultValue)) {
-      for (const [k, v] of Object.entries(field.defaultValue)) if (k in out) out[k] = unquote(v);
-    }
-    return out;
-  }
-  const d = field.defaultValue;
-  if (d === 'now') return nowIso;
-  if (d === 'uuid') return randomUUID();
-  if (Array.isArray(d)) return d.map(unquote);
-  return unquote(d);
-}
-
-function unquote(v: unknown): unknown {
-  return typeof v === 'string' && /^'.*'$/s.test(v) ? v.slice(1, -1) : v;
-}
-
 export class RecordService {
   private readonly viewCache = new Map<string, { version: number; rows: StoredRecord[] }>();
 
@@ -87,7 +66,7 @@ export class RecordService {
     return new Date(this.options.now()).toISOString();
   }
 
-  notFound(): TwentyError {
+  notFound(): SandboxHttpError {
     return categorized(this.profile.categoryStatuses, 404, 'Record not found', 'RECORD_NOT_FOUND');
   }
 
@@ -109,7 +88,7 @@ export class RecordService {
     const processed = inputs.map((input) => processRecordInput(input, { profile: this.profile, object }));
     // The batch maximum is checked after the data has been validated, as CommonCreateManyQueryRunner.run does.
     if (inputs.length > this.profile.batchMax) {
-      throw new TwentyError(400, `Maximum number of records to upsert is ${this.profile.batchMax}.`, 'TOO_MANY_RECORDS_TO_UPDATE');
+      throw new SandboxHttpError(400, `Maximum number of records to upsert is ${this.profile.batchMax}.`, 'TOO_MANY_RECORDS_TO_UPDATE');
     }
     for (const p of processed) this.resolveConnects(p.data, p.connects);
 
@@ -158,7 +137,7 @@ export class RecordService {
     return resultIds.map((id) => this.present(object, table.get(id)!, 0));
   }
 
-  private multipleMatches(data: Record<string, unknown>, groups: ReturnType<typeof uniqueGroups>): TwentyError {
+  private multipleMatches(data: Record<string, unknown>, groups: ReturnType<typeof uniqueGroups>): SandboxHttpError {
     const described = groups
       .map((group) => {
         const values = group.paths
@@ -169,7 +148,7 @@ export class RecordService {
       })
       .filter((d): d is string => d !== undefined)
       .join('; ');
-    return new TwentyError(
+    return new SandboxHttpError(
       400,
       `Multiple records found with the same unique field values for ${described}. Cannot determine which record to update.`,
       'UPSERT_MULTIPLE_MATCHING_RECORDS_CONFLICT',
@@ -287,7 +266,7 @@ export class RecordService {
       for (const [key, value] of Object.entries(connect.where)) {
         const field = fieldForKey(target, key)?.field;
         if (!field || !(field.isUnique || key === 'id')) {
-          throw new TwentyError(400, `Field "${key}" is not a unique field of ${target.nameSingular}; connect needs a unique field`, 'CONNECT_NOT_ALLOWED');
+          throw new SandboxHttpError(400, `Field "${key}" is not a unique field of ${target.nameSingular}; connect needs a unique field`, 'CONNECT_NOT_ALLOWED');
         }
         if (isObject(value)) {
           for (const [sub, v] of Object.entries(value)) {
@@ -300,7 +279,7 @@ export class RecordService {
       );
       if (found.length !== 1) {
         const where = conditions.map((c) => `${c.path.join('.')} = ${String(c.value)}`).join(', ');
-        throw new TwentyError(
+        throw new SandboxHttpError(
           400,
           `Expected 1 record to connect to ${target.nameSingular} where ${where}, found ${found.length}`,
           found.length === 0 ? 'CONNECT_RECORD_NOT_FOUND' : 'CONNECT_UNIQUE_CONSTRAINT_ERROR',
@@ -441,7 +420,7 @@ function parseDepth(depth: string | undefined): 0 | 1 {
 function parseLimit(limit: string | undefined, max: number): number {
   if (limit === undefined || limit === '') return Math.min(DEFAULT_PAGE_SIZE, max);
   const n = Number(limit);
-  if (!Number.isInteger(n) || n < 0) throw new TwentyError(400, `limit '${limit}' is invalid. Should be an integer`, 'INVALID_LIMIT_QUERY_PARAM');
+  if (!Number.isInteger(n) || n < 0) throw new SandboxHttpError(400, `limit '${limit}' is invalid. Should be an integer`, 'INVALID_LIMIT_QUERY_PARAM');
   return Math.min(n, max);
 }
 
@@ -452,7 +431,7 @@ function parseOrderBy(orderBy: string | undefined, object: ObjectMeta): OrderKey
     const m = /^([^[]+)(?:\[([^\]]*)\])?$/.exec(item.trim());
     const direction = (m?.[2] ?? 'AscNullsFirst') as Direction;
     if (!m || !DIRECTIONS.includes(direction)) {
-      throw new TwentyError(
+      throw new SandboxHttpError(
         400,
         `'order_by' direction '${m?.[2] ?? item}' invalid. Allowed values are '${DIRECTIONS.join("', '")}'. eg: ?order_by=field_1[AscNullsFirst],field_2[DescNullsLast],field_3`,
         'INVALID_ORDER_BY_QUERY_PARAM',
@@ -506,7 +485,7 @@ function decodeCursor(cursor: string, order: OrderKey[]): Record<string, unknown
   } catch {
     values = undefined;
   }
-  if (!isObject(values) || typeof values['id'] !== 'string') throw new TwentyError(400, `Invalid cursor: ${cursor}`, 'INVALID_CURSOR');
+  if (!isObject(values) || typeof values['id'] !== 'string') throw new SandboxHttpError(400, `Invalid cursor: ${cursor}`, 'INVALID_CURSOR');
   const row: Record<string, unknown> = {};
   for (const key of order) {
     let target = row;

@@ -12,8 +12,6 @@ export interface Profile {
   name: ProfileName;
   /** `QUERY_MAX_RECORDS`: 60 before PR #14358, 200 since (twenty-api.md §1 "Create many"). Also the page-size cap. */
   batchMax: number;
-  /** The 1.x email validator rejects anything not already lowercase; 2.x lowercases (§3 EMAILS). */
-  emailsMustBeLowercase: boolean;
   /** 2.x maps exception categories to statuses (404 not found, 409 duplicate); 1.x answers 400 (§6). */
   categoryStatuses: boolean;
   /** 1.x rejects dates only when `new Date()` cannot read them; 2.x wants real ISO dates (§3 DATE/DATE_TIME). */
@@ -28,7 +26,6 @@ export const PROFILES: Record<ProfileName, Profile> = {
   v1: {
     name: 'v1',
     batchMax: 60,
-    emailsMustBeLowercase: true,
     categoryStatuses: false,
     strictDates: false,
     richTextType: 'RICH_TEXT_V2',
@@ -37,7 +34,6 @@ export const PROFILES: Record<ProfileName, Profile> = {
   v2: {
     name: 'v2',
     batchMax: 200,
-    emailsMustBeLowercase: false,
     categoryStatuses: true,
     strictDates: true,
     richTextType: 'RICH_TEXT',
@@ -151,6 +147,27 @@ export interface ObjectMeta {
   uniqueIndexes: string[][];
 }
 
+/** A field's default from Twenty's notation: `"'NEW'"` → `NEW`, `'now'`, `'uuid'`, numbers, booleans, arrays. */
+export function defaultOf(field: FieldMeta, nowIso: string): unknown {
+  const composite = COMPOSITES[field.type];
+  if (composite) {
+    const out = structuredClone(composite);
+    if (typeof field.defaultValue === 'object' && field.defaultValue !== null && !Array.isArray(field.defaultValue)) {
+      for (const [k, v] of Object.entries(field.defaultValue)) if (k in out) out[k] = unquote(v);
+    }
+    return out;
+  }
+  const d = field.defaultValue;
+  if (d === 'now') return nowIso;
+  if (d === 'uuid') return randomUUID();
+  if (Array.isArray(d)) return d.map(unquote);
+  return unquote(d);
+}
+
+function unquote(v: unknown): unknown {
+  return typeof v === 'string' && /^'.*'$/s.test(v) ? v.slice(1, -1) : v;
+}
+
 /** The join column of a MANY_TO_ONE relation field (`company` → `companyId`). */
 export function joinColumnOf(field: FieldMeta): string | undefined {
   if (field.type !== 'RELATION' || field.relation?.type !== 'MANY_TO_ONE') return undefined;
@@ -209,6 +226,8 @@ interface ObjectSpec {
   labelSingular: string;
   labelPlural: string;
   icon: string;
+  /** Objects Twenty manages itself (workspaceMember), flagged `isSystem` in metadata. */
+  isSystem?: boolean;
   fields: FieldSpec[];
   uniqueIndexes?: string[][];
 }
@@ -293,6 +312,13 @@ function standardObjects(profile: Profile): { objects: ObjectSpec[]; relations: 
     nameSingular: 'note', namePlural: 'notes', labelSingular: 'Note', labelPlural: 'Notes', icon: 'IconNotes',
     fields: [text('title', 'Title'), body],
   };
+  // 2.43 adds `opportunity.owner` → workspaceMember (§4). Every relation here points at an object, so v2 gets a
+  // minimal workspaceMember (base fields plus `name`), a system object as in Twenty; v1 has neither.
+  const workspaceMember: ObjectSpec = {
+    nameSingular: 'workspaceMember', namePlural: 'workspaceMembers', labelSingular: 'Workspace Member', labelPlural: 'Workspace Members',
+    icon: 'IconUserCircle', isSystem: true,
+    fields: [{ name: 'name', label: 'Name', type: 'FULL_NAME' }],
+  };
   const task: ObjectSpec = {
     nameSingular: 'task', namePlural: 'tasks', labelSingular: 'Task', labelPlural: 'Tasks', icon: 'IconCheckbox',
     fields: [
@@ -321,6 +347,7 @@ function standardObjects(profile: Profile): { objects: ObjectSpec[]; relations: 
     { from: ['person', 'company', 'Company'], to: ['company', 'people', 'People'], onDelete: 'SET_NULL' },
     { from: ['opportunity', 'company', 'Company'], to: ['company', 'opportunities', 'Opportunities'], onDelete: 'SET_NULL' },
     { from: ['opportunity', 'pointOfContact', 'Point of Contact'], to: ['person', 'pointOfContactForOpportunities', 'Linked Opportunities'], onDelete: 'SET_NULL' },
+    ...(v1 ? [] : [{ from: ['opportunity', 'owner', 'Owner'], to: ['workspaceMember', 'ownedOpportunities', 'Opportunities'], onDelete: 'SET_NULL' } satisfies RelationSpec]),
   ];
   for (const [parent, parentPlural] of [['note', 'noteTargets'], ['task', 'taskTargets']] as const) {
     const targetObject = `${parent}Target`;
@@ -329,7 +356,7 @@ function standardObjects(profile: Profile): { objects: ObjectSpec[]; relations: 
       relations.push({ from: [targetObject, target(t), t[0]!.toUpperCase() + t.slice(1)], to: [t, parentPlural, parent === 'note' ? 'Notes' : 'Tasks'], onDelete: 'CASCADE' });
     }
   }
-  return { objects: [person, company, opportunity, note, task, noteTarget, taskTarget], relations };
+  return { objects: [person, company, opportunity, note, task, noteTarget, taskTarget, ...(v1 ? [] : [workspaceMember])], relations };
 }
 
 export function newField(objectMetadataId: string, spec: Omit<FieldMeta, 'id' | 'objectMetadataId' | 'createdAt' | 'updatedAt'>, now: string): FieldMeta {
@@ -357,7 +384,7 @@ function fieldFromSpec(objectId: string, spec: FieldSpec, isCustom: boolean, now
 
 /** A new object with Twenty's base fields plus the given ones; custom objects also get a `name` label field. */
 export function buildObject(
-  spec: Pick<ObjectSpec, 'nameSingular' | 'namePlural' | 'labelSingular' | 'labelPlural'> & { icon?: string | null; description?: string | null; fields?: FieldSpec[]; uniqueIndexes?: string[][] },
+  spec: Pick<ObjectSpec, 'nameSingular' | 'namePlural' | 'labelSingular' | 'labelPlural' | 'isSystem'> & { icon?: string | null; description?: string | null; fields?: FieldSpec[]; uniqueIndexes?: string[][] },
   isCustom: boolean,
   now: string,
 ): ObjectMeta {
@@ -375,7 +402,7 @@ export function buildObject(
     icon: spec.icon ?? null,
     isCustom,
     isActive: true,
-    isSystem: false,
+    isSystem: spec.isSystem ?? false,
     createdAt: now,
     updatedAt: now,
     labelIdentifierFieldMetadataId: labelField?.id ?? null,

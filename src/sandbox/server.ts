@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { badRequest, TwentyError, type ErrorBody } from './errors.js';
+import { badRequest, SandboxHttpError, type ErrorBody } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import type { MetadataService } from './metadata.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -57,7 +57,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: TwentyError): void {
+function sendError(res: ServerResponse, error: SandboxHttpError): void {
   send(res, error.status, error.body());
 }
 
@@ -72,7 +72,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new TwentyError(413, 'request entity too large'));
+        reject(new SandboxHttpError(413, 'request entity too large'));
         req.destroy();
         return;
       }
@@ -109,7 +109,7 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
   return (req, res) => {
     handle(deps, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof TwentyError) sendError(res, error);
+      if (error instanceof SandboxHttpError) sendError(res, error);
       else send(res, 500, internalError(error));
     });
   };
@@ -147,7 +147,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       const reply = routeMetadata(deps, method, kind, id, segments.length, body);
       return send(res, reply.status, reply.body);
     } catch (error) {
-      if (error instanceof TwentyError) return sendError(res, error);
+      if (error instanceof SandboxHttpError) return sendError(res, error);
       throw error;
     }
   }
@@ -161,7 +161,7 @@ function count(stats: SandboxStats, key: string): void {
 function routeMetadata(deps: ServerDeps, method: string, kind: string | undefined, id: string | undefined, length: number, body: unknown): Reply {
   const { metadata } = deps;
   const notFound = (): never => {
-    throw new TwentyError(404, `Cannot ${method} /rest/metadata/${kind ?? ''}${id ? `/${id}` : ''}`);
+    throw new SandboxHttpError(404, `Cannot ${method} /rest/metadata/${kind ?? ''}${id ? `/${id}` : ''}`);
   };
   if (length > 3) notFound();
   if (kind === 'objects') {
@@ -252,7 +252,7 @@ async function handleRecordRoute(deps: ServerDeps, req: IncomingMessage, res: Se
     const body = parseJson(req, await readBody(req));
     reply = runRecordRoute(deps, routed.route, body, query);
   } catch (error) {
-    if (!(error instanceof TwentyError)) throw error;
+    if (!(error instanceof SandboxHttpError)) throw error;
     if (error.code === 'LIMIT_REACHED') stats.rateLimited += 1;
     reply = { status: error.status, body: error.body() };
   }
@@ -268,7 +268,7 @@ async function handleRecordRoute(deps: ServerDeps, req: IncomingMessage, res: Se
 function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, query: URLSearchParams): Reply {
   const { store, records } = deps;
   const object = resolveObject(store, route.plural);
-  if (route.name === 'unsupported') throw new TwentyError(400, route.message, 'NOT_IMPLEMENTED');
+  if (route.name === 'unsupported') throw new SandboxHttpError(400, route.message, 'NOT_IMPLEMENTED');
   const singular = capitalize(object.nameSingular);
   const plural = capitalize(object.namePlural);
 
@@ -314,5 +314,5 @@ function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, que
 function throttle(deps: ServerDeps): void {
   if (!deps.limiter) return;
   const refused = deps.limiter.take(deps.now());
-  if (refused) throw new TwentyError(429, refused, 'LIMIT_REACHED');
+  if (refused) throw new SandboxHttpError(429, refused, 'LIMIT_REACHED');
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { TwentyError, invalidArgs } from './errors.js';
+import { SandboxHttpError, invalidArgs } from './errors.js';
 import { normalizePhone, type PhoneParts } from './phones.js';
 import { fieldForKey, type FieldMeta, type ObjectMeta, type Profile } from './schema.js';
 
@@ -80,7 +80,7 @@ function isRealDate(y: number, m: number, d: number): boolean {
 
 function dateTime(value: unknown, key: string, strict: boolean): string | null {
   if (value === null) return null;
-  const fail = (): TwentyError => invalidArgs(`Invalid value ${show(value)} for date-time field "${key}". Expected format: 'YYYY-MM-DDTHH:mm:ssZ'`);
+  const fail = (): SandboxHttpError => invalidArgs(`Invalid value ${show(value)} for date-time field "${key}". Expected format: 'YYYY-MM-DDTHH:mm:ssZ'`);
   if (typeof value !== 'string') throw fail();
   if (strict) {
     const m = ISO_DATE_TIME.exec(value.trim());
@@ -98,7 +98,7 @@ function dateTime(value: unknown, key: string, strict: boolean): string | null {
 
 function date(value: unknown, key: string, strict: boolean): string | null {
   if (value === null) return null;
-  const fail = (): TwentyError => invalidArgs(`Invalid value ${show(value)} for date field "${key}". Expected format: 'YYYY-MM-DD'`);
+  const fail = (): SandboxHttpError => invalidArgs(`Invalid value ${show(value)} for date field "${key}". Expected format: 'YYYY-MM-DD'`);
   if (typeof value !== 'string') throw fail();
   const m = ISO_DATE.exec(value.trim());
   if (m) {
@@ -173,25 +173,28 @@ function compositeObject(value: unknown, key: string, kind: string, subfields: r
   return Object.keys(value).length === 0 ? null : value;
 }
 
-function email(value: unknown, path: string, profile: Profile): string | null {
+/**
+ * One email, checked as sent (validate-email-value-or-throw @7c38deec, twenty-api.md §3 EMAILS): it must pass the zod
+ * email check and already be lowercase, in both profiles. Nothing is trimmed or lowercased here: that is the client's
+ * job ("trim and lowercase client-side"), and a rehearsal must not accept what a live server may reject.
+ */
+function email(value: unknown, path: string): string | null {
   if (value === null) return null;
   if (typeof value !== 'string') throw invalidArgs(`Invalid string value ${show(value)} for email field "${path}"`);
   if (value === '') return '';
-  const trimmed = value.trim();
-  // 1.x rejects an email that is not already lowercase (validate-email-value-or-throw @7c38deec); 2.x lowercases it.
-  if ((profile.emailsMustBeLowercase && value !== value.toLowerCase()) || !emailSchema.safeParse(trimmed).success) {
+  if (value !== value.toLowerCase() || !emailSchema.safeParse(value).success) {
     throw invalidArgs(`Invalid string value ${show(value)} for email field "${path}"`);
   }
-  return trimmed.toLowerCase();
+  return value;
 }
 
-function emails(value: unknown, key: string, profile: Profile): Record<string, unknown> | null {
+function emails(value: unknown, key: string): Record<string, unknown> | null {
   const obj = compositeObject(value, key, 'emails', ['primaryEmail', 'additionalEmails']);
   if (obj === null) return null;
   const out: Record<string, unknown> = {};
   if ('primaryEmail' in obj) {
     text(obj['primaryEmail'], `${key}.primaryEmail`);
-    out['primaryEmail'] = email(obj['primaryEmail'], `${key}.primaryEmail`, profile) ?? '';
+    out['primaryEmail'] = email(obj['primaryEmail'], `${key}.primaryEmail`) ?? '';
   }
   if ('additionalEmails' in obj) {
     const raw = obj['additionalEmails'];
@@ -200,7 +203,7 @@ function emails(value: unknown, key: string, profile: Profile): Record<string, u
     else if (typeof raw === 'string') throw invalidArgs(`Invalid string value ${show(raw)} for email field "${path}"`);
     else {
       const list = stringArray(raw, path) ?? [];
-      const normalised = list.map((e) => email(e, path, profile)).filter((e): e is string => !!e);
+      const normalised = list.map((e) => email(e, path)).filter((e): e is string => !!e);
       out['additionalEmails'] = normalised.length > 0 ? normalised : null;
     }
   }
@@ -364,7 +367,7 @@ function processField(field: FieldMeta, key: string, value: unknown, ctx: Valida
     case 'POSITION':
       return position(value, key);
     case 'EMAILS':
-      return emails(value, key, profile);
+      return emails(value, key);
     case 'LINKS':
       return links(value, key);
     case 'PHONES':

@@ -23,7 +23,7 @@ describe('GET /rest/metadata/objects and /fields', () => {
     expect(res.status).toBe(200);
     expect(res.body.pageInfo).toMatchObject({ hasNextPage: false });
     const names = res.body.data.objects.map((o: { namePlural: string }) => o.namePlural);
-    expect(names).toEqual(['people', 'companies', 'opportunities', 'notes', 'tasks', 'noteTargets', 'taskTargets']);
+    expect(names).toEqual(['people', 'companies', 'opportunities', 'notes', 'tasks', 'noteTargets', 'taskTargets', 'workspaceMembers']);
     const person = res.body.data.objects[0];
     expect(person).toMatchObject({ nameSingular: 'person', namePlural: 'people', labelSingular: 'Person', isCustom: false, isActive: true });
     const fields = new Map<string, FieldOut>(person.fields.map((f: FieldOut) => [f.name, f]));

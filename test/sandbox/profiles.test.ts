@@ -30,6 +30,32 @@ describe('data-model profiles (twenty-api.md §4)', () => {
     for (const gone of ['employees', 'xLink', 'idealCustomerProfile', 'annualRecurringRevenue']) expect(v2).not.toContain(gone);
   });
 
+  it('v2 opportunity has owner: a nullable MANY_TO_ONE relation to workspaceMember, join column ownerId; v1 has none', async () => {
+    const v2 = await sandbox({ profile: 'v2' });
+    const owner = (await objectMeta(v2, 'opportunities')).fields.find((f: { name: string }) => f.name === 'owner');
+    expect(owner).toMatchObject({
+      type: 'RELATION',
+      isNullable: true,
+      settings: { relationType: 'MANY_TO_ONE', joinColumnName: 'ownerId' },
+      relation: { type: 'MANY_TO_ONE', targetObjectMetadata: { nameSingular: 'workspaceMember', namePlural: 'workspaceMembers' }, targetFieldMetadata: { name: 'ownedOpportunities' } },
+    });
+    const members = await objectMeta(v2, 'workspaceMembers');
+    expect(members).toMatchObject({ nameSingular: 'workspaceMember', isCustom: false, isSystem: true });
+    expect(members.fields.find((f: { name: string }) => f.name === 'name')).toMatchObject({ type: 'FULL_NAME' });
+    const unowned = await v2.call('POST', '/rest/opportunities', { name: 'Deal', ownerId: null });
+    expect(unowned.status, JSON.stringify(unowned.body)).toBe(201);
+    expect(unowned.body.data.createOpportunity.ownerId).toBeNull();
+    expect((await v2.call('POST', '/rest/opportunities', { name: 'Deal 2' })).body.data.createOpportunity.ownerId).toBeNull();
+    expect(errorOf(await v2.call('POST', '/rest/opportunities', { ownerId: 'me' })).message).toBe('Invalid UUID value \'me\' for field "ownerId"');
+    expect(errorOf(await v2.call('POST', '/rest/opportunities', { ownerId: '00000000-0000-4000-8000-000000000000' })).message).toMatch(/violates foreign key constraint/);
+
+    const v1 = await sandbox({ profile: 'v1' });
+    expect(await fieldNames(v1, 'opportunities')).not.toContain('owner');
+    expect(errorOf(await v1.call('POST', '/rest/opportunities', { ownerId: null })).message).toBe('Object opportunity doesn\'t have any "ownerId" field.');
+    const v1Objects = (await v1.call('GET', '/rest/metadata/objects')).body.data.objects.map((o: { namePlural: string }) => o.namePlural);
+    expect(v1Objects).not.toContain('workspaceMembers');
+  });
+
   it('note and task targets: personId/companyId/opportunityId in v1, targetPersonId… in v2', async () => {
     for (const [profile, link] of [['v1', 'personId'], ['v2', 'targetPersonId']] as const) {
       const t = await sandbox({ profile });

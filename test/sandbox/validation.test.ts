@@ -63,12 +63,22 @@ describe('record validation (twenty-api.md §3)', () => {
     await rejects(t, 'people', { emails: 'a@b.com' }, 'Invalid object value \'a@b.com\' for field "emails"');
   });
 
-  it('v1 rejects an email that is not lowercase; v2 lowercases it', async () => {
-    const v1 = await sandbox({ profile: 'v1' });
-    await rejects(v1, 'people', { emails: { primaryEmail: 'Ada@Example.com' } }, 'Invalid string value \'Ada@Example.com\' for email field "emails.primaryEmail"');
-    const v2 = await sandbox({ profile: 'v2' });
-    const res = await create(v2, 'people', { emails: { primaryEmail: 'Ada@Example.com', additionalEmails: ['B@X.io'] } });
-    expect(res.body.data.createPerson.emails).toEqual({ primaryEmail: 'ada@example.com', additionalEmails: ['b@x.io'] });
+  it('emails are checked as sent, not trimmed: surrounding spaces are rejected in both profiles', async () => {
+    for (const profile of ['v1', 'v2'] as const) {
+      const t = await sandbox({ profile });
+      await rejects(t, 'people', { emails: { primaryEmail: ' pad@x.com ' } }, 'Invalid string value \' pad@x.com \' for email field "emails.primaryEmail"');
+      await rejects(t, 'people', { emails: { primaryEmail: 'a@b.com', additionalEmails: [' pad@x.com '] } }, 'Invalid string value \' pad@x.com \' for email field "emails.additionalEmails"');
+    }
+  });
+
+  it('an email that is not lowercase is rejected in both profiles (§3: "must already be lowercase")', async () => {
+    for (const profile of ['v1', 'v2'] as const) {
+      const t = await sandbox({ profile });
+      await rejects(t, 'people', { emails: { primaryEmail: 'Upper@X.com' } }, 'Invalid string value \'Upper@X.com\' for email field "emails.primaryEmail"');
+      await rejects(t, 'people', { emails: { primaryEmail: 'a@b.com', additionalEmails: ['B@X.io'] } }, 'Invalid string value \'B@X.io\' for email field "emails.additionalEmails"');
+      const res = await create(t, 'people', { emails: { primaryEmail: 'upper@x.com', additionalEmails: ['b@x.io'] } });
+      expect(res.body.data.createPerson.emails).toEqual({ primaryEmail: 'upper@x.com', additionalEmails: ['b@x.io'] });
+    }
   });
 
   it('phones: the documented errors, from libphonenumber-js', async () => {
