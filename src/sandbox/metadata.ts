@@ -1,3 +1,4 @@
+import { CAMEL_CASE_NAME, MAX_IDENTIFIER_LENGTH, UPPER_SNAKE_VALUE } from '../twenty-contract.js';
 import { randomUUID } from 'node:crypto';
 import { SandboxHttpError } from './errors.js';
 import {
@@ -34,20 +35,17 @@ function checkKeys(input: Record<string, unknown>, allowed: readonly string[], t
   }
 }
 
-const CAMEL_CASE = /^[a-z][a-zA-Z0-9]*$/;
-const SNAKE_CASE = /^(?!.*__)[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
-const MAX_IDENTIFIER = 63;
 
 function checkName(name: unknown, what = 'Name'): string {
   if (typeof name !== 'string' || name === '') throw invalidField(`${what} is required`);
-  if (name.length > MAX_IDENTIFIER) throw invalidField(`${what} exceeds ${MAX_IDENTIFIER} characters`);
-  if (!CAMEL_CASE.test(name)) throw invalidField(`${what} "${name}" should be in camelCase`);
+  if (name.length > MAX_IDENTIFIER_LENGTH) throw invalidField(`${what} exceeds ${MAX_IDENTIFIER_LENGTH} characters`);
+  if (!CAMEL_CASE_NAME.test(name)) throw invalidField(`${what} "${name}" should be in camelCase`);
   return name;
 }
 
 function checkLabel(label: unknown, what = 'Label'): string {
   if (typeof label !== 'string' || label.trim() === '') throw invalidField(`${what} is required`);
-  if (label.length > MAX_IDENTIFIER) throw invalidField(`${what} exceeds ${MAX_IDENTIFIER} characters`);
+  if (label.length > MAX_IDENTIFIER_LENGTH) throw invalidField(`${what} exceeds ${MAX_IDENTIFIER_LENGTH} characters`);
   return label;
 }
 
@@ -76,11 +74,11 @@ function checkOptions(raw: unknown, existing: SelectOption[] | null): SelectOpti
     const { value, label, color } = o;
     if (value === undefined || value === null) throw invalidField('Option value is required');
     if (typeof value !== 'string' || value === '') throw invalidField('Option value must be a string of at least one character');
-    if (value.length > MAX_IDENTIFIER) throw invalidField('Option value exceeds 63 characters');
-    if (!SNAKE_CASE.test(value)) throw invalidField(`Value must be in UPPER_CASE and follow snake_case "${value}"`);
+    if (value.length > MAX_IDENTIFIER_LENGTH) throw invalidField('Option value exceeds 63 characters');
+    if (!UPPER_SNAKE_VALUE.test(value)) throw invalidField(`Value must be in UPPER_CASE and follow snake_case "${value}"`);
     if (label === undefined || label === null) throw invalidField('Option label is required');
     if (typeof label !== 'string' || label === '') throw invalidField('Option label must be a string of at least one character');
-    if (label.length > MAX_IDENTIFIER) throw invalidField('Option label exceeds 63 characters');
+    if (label.length > MAX_IDENTIFIER_LENGTH) throw invalidField('Option label exceeds 63 characters');
     if (label.includes(',')) throw invalidField('Label must not contain a comma');
     if (label.trim() === '') throw invalidField('Label must not be empty');
     if (color !== undefined && !(TAG_COLORS as readonly unknown[]).includes(color)) throw invalidField(`Option color ${JSON.stringify(color)} is not one of ${TAG_COLORS.join(', ')}`);
@@ -445,14 +443,14 @@ export class MetadataService {
 
 function checkObjectName(name: unknown, what: string): string {
   if (typeof name !== 'string' || name === '') throw metadataError(`${what} is required`, 'INVALID_OBJECT_INPUT');
-  if (name.length > MAX_IDENTIFIER) throw metadataError(`${what} exceeds ${MAX_IDENTIFIER} characters`, 'INVALID_OBJECT_INPUT');
-  if (!CAMEL_CASE.test(name)) throw metadataError(`${what} "${name}" should be in camelCase`, 'INVALID_OBJECT_INPUT');
+  if (name.length > MAX_IDENTIFIER_LENGTH) throw metadataError(`${what} exceeds ${MAX_IDENTIFIER_LENGTH} characters`, 'INVALID_OBJECT_INPUT');
+  if (!CAMEL_CASE_NAME.test(name)) throw metadataError(`${what} "${name}" should be in camelCase`, 'INVALID_OBJECT_INPUT');
   return name;
 }
 
 function checkObjectLabel(label: unknown, what: string): string {
   if (typeof label !== 'string' || label.trim() === '') throw metadataError(`${what} is required`, 'INVALID_OBJECT_INPUT');
-  if (label.length > MAX_IDENTIFIER) throw metadataError(`${what} exceeds ${MAX_IDENTIFIER} characters`, 'INVALID_OBJECT_INPUT');
+  if (label.length > MAX_IDENTIFIER_LENGTH) throw metadataError(`${what} exceeds ${MAX_IDENTIFIER_LENGTH} characters`, 'INVALID_OBJECT_INPUT');
   return label;
 }
 

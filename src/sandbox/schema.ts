@@ -1,3 +1,4 @@
+import { TAG_COLORS } from '../twenty-contract.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -88,10 +89,7 @@ export const UNIQUE_SUBFIELD: Partial<Record<FieldType, string>> = {
   PHONES: 'primaryPhoneNumber',
 };
 
-export const TAG_COLORS = [
-  'red', 'ruby', 'crimson', 'tomato', 'orange', 'amber', 'yellow', 'lime', 'grass', 'green', 'jade', 'mint', 'turquoise',
-  'cyan', 'sky', 'blue', 'iris', 'violet', 'purple', 'plum', 'pink', 'bronze', 'gold', 'brown', 'gray',
-] as const;
+export { TAG_COLORS };
 
 export interface SelectOption {
   id: string;

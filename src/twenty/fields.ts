@@ -6,6 +6,7 @@
  * already used", §6) is read as "exists" after re-reading the schema, so a creation whose answer was lost can be
  * retried. Names, option values and labels are checked here, before anything is sent.
  */
+import { CAMEL_CASE_NAME, MAX_IDENTIFIER_LENGTH, TAG_COLORS, UPPER_SNAKE_VALUE } from '../twenty-contract.js';
 import {
   TwentyConfigError,
   TwentySchemaConflictError,
@@ -30,11 +31,7 @@ export type CustomFieldType =
   | 'RAW_JSON'
   | 'RELATION';
 
-/** Colours Twenty accepts for select options (`TAG_COLORS`, §3). */
-export const TAG_COLORS = [
-  'red', 'ruby', 'crimson', 'tomato', 'orange', 'amber', 'yellow', 'lime', 'grass', 'green', 'jade', 'mint',
-  'turquoise', 'cyan', 'sky', 'blue', 'iris', 'violet', 'purple', 'plum', 'pink', 'bronze', 'gold', 'brown', 'gray',
-] as const;
+export { TAG_COLORS };
 export type TagColor = (typeof TAG_COLORS)[number];
 
 export interface SelectOptionInput {
@@ -110,19 +107,14 @@ export interface SchemaDeps {
   schema: SchemaCache;
 }
 
-const NAME = /^[a-z][a-zA-Z0-9]*$/;
-// twenty-shared isSnakeCaseString: a letter first, then UPPER_SNAKE segments, no double underscore (§3)
-const OPTION_VALUE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
-const MAX_NAME = 63;
-
 function invalid(object: string, field: string | undefined, message: string): TwentyValidationError {
   return new TwentyValidationError(message, { object, ...(field === undefined ? {} : { field }), code: 'INVALID_FIELD_INPUT', checkedLocally: true });
 }
 
 /** Checks a field or object API name: camelCase, a letter first, at most 63 characters. */
 export function checkName(name: string, object: string, what = 'name'): void {
-  if (!NAME.test(name) || name.length > MAX_NAME) {
-    throw invalid(object, name, `The ${what} "${name.slice(0, 80)}" must be camelCase (a lowercase letter, then letters and digits) and at most ${MAX_NAME} characters`);
+  if (!CAMEL_CASE_NAME.test(name) || name.length > MAX_IDENTIFIER_LENGTH) {
+    throw invalid(object, name, `The ${what} "${name.slice(0, 80)}" must be camelCase (a lowercase letter, then letters and digits) and at most ${MAX_IDENTIFIER_LENGTH} characters`);
   }
 }
 
@@ -133,11 +125,11 @@ export function checkName(name: string, object: string, what = 'name'): void {
 export function checkOptions(object: string, field: string, options: readonly SelectOptionInput[], existing: readonly SelectOption[] = []): void {
   const seen = new Set(existing.map((o) => o.value));
   for (const o of options) {
-    if (!OPTION_VALUE.test(o.value) || o.value.length > MAX_NAME) {
-      throw invalid(object, field, `Option value "${o.value.slice(0, 80)}" must be UPPER_SNAKE_CASE (A-Z, 0-9 and single underscores, a letter first) and at most ${MAX_NAME} characters`);
+    if (!UPPER_SNAKE_VALUE.test(o.value) || o.value.length > MAX_IDENTIFIER_LENGTH) {
+      throw invalid(object, field, `Option value "${o.value.slice(0, 80)}" must be UPPER_SNAKE_CASE (A-Z, 0-9 and single underscores, a letter first) and at most ${MAX_IDENTIFIER_LENGTH} characters`);
     }
-    if (o.label.trim() === '' || o.label.length > MAX_NAME || o.label.includes(',')) {
-      throw invalid(object, field, `Option label "${o.label.slice(0, 80)}" must be 1 to ${MAX_NAME} characters and contain no comma`);
+    if (o.label.trim() === '' || o.label.length > MAX_IDENTIFIER_LENGTH || o.label.includes(',')) {
+      throw invalid(object, field, `Option label "${o.label.slice(0, 80)}" must be 1 to ${MAX_IDENTIFIER_LENGTH} characters and contain no comma`);
     }
     if (o.color !== undefined && !(TAG_COLORS as readonly string[]).includes(o.color)) {
       throw invalid(object, field, `Option color "${o.color}" is not one of Twenty's colors (${TAG_COLORS.join(', ')})`);
