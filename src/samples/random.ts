@@ -4,17 +4,8 @@
  * re-derives a buyer instead of keeping a million leads in memory.
  */
 
-/** mulberry32: tiny, fast, and good enough for test data (not for anything secret). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../seeded-random.js';
+
 
 /** Mixes several integers into one 32-bit seed (murmur3 finaliser), so nearby inputs give unrelated streams. */
 export function hashInts(...values: number[]): number {

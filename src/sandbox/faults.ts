@@ -1,3 +1,4 @@
+import { mulberry32 } from '../seeded-random.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -58,17 +59,6 @@ export function parseFaultsSpec(spec: string): Required<FaultOptions> {
   return resolveFaults(parsed);
 }
 
-/** mulberry32: small, fast, good enough to spread faults evenly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private readonly random: () => number;
