@@ -8,8 +8,8 @@ import { isSlashedDate, wallClockMillis, type SlashOrder } from './dates.js';
  * Memory is the constraint here: a million leads must fit in the reader's budget, and a million email strings in a
  * JavaScript Map cost several times the strings themselves. So rows are parallel arrays of numbers: numeric ids stay
  * numbers, and an email is kept as a 64-bit hash (cyrb53's two 32-bit lanes, mixed into each other: the chance
- * that two different emails of a million-row export collide is about 3 in 100 million). "Was this key taken by an older row" is an
- * open-addressing table of row numbers.
+ * that two different emails of a million-row export collide is about 3 in 100 million). "Was this key taken by an
+ * older row" is an open-addressing table of row numbers.
  */
 
 export interface RowRef {
