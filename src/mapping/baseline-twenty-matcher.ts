@@ -5,7 +5,7 @@
  * - the header is searched as typed: no normalisation, no synonyms, no value inference;
  * - a column is auto-matched only if its best score is < 0.4, the runner-up's score differs, and that field is still
  *   free; assignment is greedy in column order, so an earlier column keeps a field a later one fits better;
- * - every Fuse hit (minus the fields already taken) stays as a suggestion.
+ * - every Fuse hit stays as a suggestion (`suggestedFieldsByColumnHeader`).
  */
 import Fuse from 'fuse.js';
 import type { Expected, LoadedCorpusFile, TwentyObject } from './corpus.js';
@@ -28,49 +28,86 @@ export type BaselineMatch = {
 export const FUSE_OPTIONS = { keys: ['label'], includeScore: true, ignoreLocation: true, threshold: 0.3 } as const;
 export const ACCEPT_BELOW = 0.4;
 
+type Sub = { subfield: string; label: string };
+const SUBFIELDS = {
+  FULL_NAME: [
+    { subfield: 'firstName', label: 'First Name' },
+    { subfield: 'lastName', label: 'Last Name' },
+  ],
+  EMAILS: [
+    { subfield: 'primaryEmail', label: 'Primary Email' },
+    { subfield: 'additionalEmails', label: 'Additional Emails' },
+  ],
+  LINKS: [
+    { subfield: 'primaryLinkUrl', label: 'Link URL' },
+    { subfield: 'primaryLinkLabel', label: 'Link Label' },
+    { subfield: 'secondaryLinks', label: 'Secondary Links' },
+  ],
+  PHONES: [
+    { subfield: 'primaryPhoneCallingCode', label: 'Primary Phone Calling Code' },
+    { subfield: 'primaryPhoneCountryCode', label: 'Primary Phone Country Code' },
+    { subfield: 'primaryPhoneNumber', label: 'Primary Phone Number' },
+    { subfield: 'additionalPhones', label: 'Additional Phones' },
+  ],
+  ADDRESS: [
+    { subfield: 'addressStreet1', label: 'Address 1' },
+    { subfield: 'addressStreet2', label: 'Address 2' },
+    { subfield: 'addressCity', label: 'City' },
+    { subfield: 'addressState', label: 'State' },
+    { subfield: 'addressCountry', label: 'Country' },
+    { subfield: 'addressPostcode', label: 'Post Code' },
+  ],
+  CURRENCY: [
+    { subfield: 'amountMicros', label: 'Amount' },
+    { subfield: 'currencyCode', label: 'Currency' },
+  ],
+} as const satisfies Record<string, readonly Sub[]>;
+
+/** A composite field: one candidate per importable subfield, labelled "<Field> / <Subfield>". */
+const composite = (object: TwentyObject, field: string, label: string, type: keyof typeof SUBFIELDS): CandidateField[] =>
+  SUBFIELDS[type].map((s) => ({ object, field, subfield: s.subfield, label: `${label} / ${s.label}` }));
+
 /**
- * Twenty 2.x standard fields the UI importer offers, with their English UI labels. Composite fields import one column
- * per subfield; the primary subfield carries the field's label, the others "<Subfield> (<Field>)". `createdAt` is not
- * offered (the UI importer skips it); relations are offered under the relation's label. 2.x has no person `city` or
- * `xLink`, no company `employees`.
+ * A many-to-one relation: one candidate per unique field of the target ("<Relation> / <Unique field> " and, for a
+ * composite unique field, "<Relation> / <Unique field>  / <Subfield>", spacing as Twenty builds it). Every such column
+ * connects the same relation, so they share one destination.
+ */
+const relation = (object: TwentyObject, field: string, label: string, uniques: readonly string[]): CandidateField[] =>
+  uniques.map((u) => ({ object, field, label: `${label} / ${u}` }));
+
+/**
+ * Twenty 2.x standard fields as its UI importer offers them (`useBuildSpreadSheetImportFields`,
+ * `COMPOSITE_FIELD_SUB_FIELD_LABELS`), with the English UI labels. `createdAt` is not offered (the importer skips it),
+ * nor are ACTOR and system fields. 2.x has no person `city` or `xLink` and no company `employees`.
  */
 export const TWENTY_2X_FIELDS: readonly CandidateField[] = [
-  { object: 'person', field: 'name', subfield: 'firstName', label: 'First Name' },
-  { object: 'person', field: 'name', subfield: 'lastName', label: 'Last Name' },
-  { object: 'person', field: 'emails', subfield: 'primaryEmail', label: 'Emails' },
-  { object: 'person', field: 'phones', subfield: 'primaryPhoneNumber', label: 'Phones' },
-  { object: 'person', field: 'phones', subfield: 'primaryPhoneCountryCode', label: 'Country Code (Phones)' },
-  { object: 'person', field: 'phones', subfield: 'primaryPhoneCallingCode', label: 'Calling Code (Phones)' },
+  ...composite('person', 'name', 'Name', 'FULL_NAME'),
+  ...composite('person', 'emails', 'Emails', 'EMAILS'),
+  ...composite('person', 'linkedinLink', 'Linkedin', 'LINKS'),
   { object: 'person', field: 'jobTitle', label: 'Job Title' },
-  { object: 'person', field: 'linkedinLink', subfield: 'primaryLinkUrl', label: 'Linkedin' },
-  { object: 'person', field: 'company', label: 'Company' },
+  ...composite('person', 'phones', 'Phones', 'PHONES'),
+  ...relation('person', 'company', 'Company', ['Id ', 'Domain  / Link URL']),
 
   { object: 'company', field: 'name', label: 'Name' },
-  { object: 'company', field: 'domainName', subfield: 'primaryLinkUrl', label: 'Domain' },
-  { object: 'company', field: 'address', subfield: 'addressStreet1', label: 'Address 1 (Address)' },
-  { object: 'company', field: 'address', subfield: 'addressStreet2', label: 'Address 2 (Address)' },
-  { object: 'company', field: 'address', subfield: 'addressCity', label: 'City (Address)' },
-  { object: 'company', field: 'address', subfield: 'addressState', label: 'State (Address)' },
-  { object: 'company', field: 'address', subfield: 'addressPostcode', label: 'Post Code (Address)' },
-  { object: 'company', field: 'address', subfield: 'addressCountry', label: 'Country (Address)' },
-  { object: 'company', field: 'linkedinLink', subfield: 'primaryLinkUrl', label: 'Linkedin' },
-  { object: 'company', field: 'annualRevenue', subfield: 'amountMicros', label: 'Annual Revenue' },
-  { object: 'company', field: 'annualRevenue', subfield: 'currencyCode', label: 'Currency Code (Annual Revenue)' },
+  ...composite('company', 'domainName', 'Domain', 'LINKS'),
+  ...composite('company', 'address', 'Address', 'ADDRESS'),
+  ...composite('company', 'linkedinLink', 'Linkedin', 'LINKS'),
+  ...composite('company', 'annualRevenue', 'Annual Revenue', 'CURRENCY'),
 
   { object: 'opportunity', field: 'name', label: 'Name' },
-  { object: 'opportunity', field: 'amount', subfield: 'amountMicros', label: 'Amount' },
-  { object: 'opportunity', field: 'amount', subfield: 'currencyCode', label: 'Currency Code (Amount)' },
+  ...composite('opportunity', 'amount', 'Amount', 'CURRENCY'),
   { object: 'opportunity', field: 'closeDate', label: 'Close date' },
   { object: 'opportunity', field: 'stage', label: 'Stage' },
-  { object: 'opportunity', field: 'pointOfContact', label: 'Point of Contact' },
-  { object: 'opportunity', field: 'company', label: 'Company' },
+  ...relation('opportunity', 'pointOfContact', 'Point of Contact', ['Id ', 'Emails  / Primary Email']),
+  ...relation('opportunity', 'company', 'Company', ['Id ', 'Domain  / Link URL']),
 ];
 
 export function candidatesFor(object: TwentyObject, fields: readonly CandidateField[] = TWENTY_2X_FIELDS): CandidateField[] {
   return fields.filter((f) => f.object === object);
 }
 
-const keyOf = (f: CandidateField): string => `${f.object}.${f.field}.${f.subfield ?? ''}`;
+/** Twenty takes a field by its import key, one per offered column; labels are unique per object, so they stand in. */
+const keyOf = (f: CandidateField): string => `${f.object}:${f.label}`;
 
 /** Match the headers the way Twenty's importer does, greedily in column order. */
 export function matchLikeTwenty(headers: readonly string[], candidates: readonly CandidateField[]): BaselineMatch[] {
@@ -78,7 +115,7 @@ export function matchLikeTwenty(headers: readonly string[], candidates: readonly
   const taken = new Set<string>();
   return headers.map((header) => {
     const hits = fuse.search(header).map((r) => ({ field: r.item, score: r.score ?? 1 }));
-    const suggestions = hits.filter((h) => !taken.has(keyOf(h.field)));
+    const suggestions = hits;
     const [first, second] = hits;
     if (!first) return { header, accepted: null, score: null, outcome: 'no-hit', suggestions };
     const base = { header, score: first.score, suggestions };

@@ -19,23 +19,45 @@ describe("Twenty's importer matcher, re-implemented", () => {
     expect(ACCEPT_BELOW).toBe(0.4);
   });
 
-  it('offers Twenty 2.x fields only: no person city, no createdAt, no xLink', () => {
+  it('offers Twenty 2.x fields as its importer labels them: "<Field> / <Subfield>", no person city, no createdAt, no xLink', () => {
     const labels = person.map((c) => c.label);
-    expect(labels).toEqual(expect.arrayContaining(['First Name', 'Last Name', 'Emails', 'Phones', 'Job Title', 'Linkedin', 'Company']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'Name / First Name',
+        'Name / Last Name',
+        'Emails / Primary Email',
+        'Phones / Primary Phone Number',
+        'Phones / Primary Phone Calling Code',
+        'Job Title',
+        'Linkedin / Link URL',
+        'Company / Id ',
+        'Company / Domain  / Link URL',
+      ]),
+    );
+    expect(new Set(labels).size).toBe(labels.length);
     expect(TWENTY_2X_FIELDS.some((c) => c.object === 'person' && (c.field === 'city' || c.field === 'xLink' || c.field === 'createdAt'))).toBe(false);
   });
 
-  it('accepts an exact label', () => {
-    const [m] = matchLikeTwenty(['First Name'], person);
-    expect(m?.outcome).toBe('accepted');
-    expect(m?.accepted).toMatchObject({ field: 'name', subfield: 'firstName' });
-    expect(m?.score).toBeLessThan(0.01);
+  it('accepts an exact label, and a header found inside a longer label', () => {
+    const [title, first] = matchLikeTwenty(['Job Title', 'First Name'], person);
+    expect(title).toMatchObject({ outcome: 'accepted', accepted: { field: 'jobTitle' } });
+    expect(title?.score).toBeLessThan(0.01);
+    expect(first).toMatchObject({ outcome: 'accepted', accepted: { field: 'name', subfield: 'firstName' } });
+  });
+
+  it('leaves "Email" unmatched: Primary Email and Additional Emails score the same (a tie)', () => {
+    const [m] = matchLikeTwenty(['Email'], person);
+    expect(m?.outcome).toBe('tie');
+    expect(m?.accepted).toBeNull();
+    expect(m?.suggestions.map((s) => s.field.label).slice(0, 2).sort()).toEqual(['Emails / Additional Emails', 'Emails / Primary Email']);
   });
 
   it('does not normalise: "first_name" is only a fuzzy hit, and an unrelated header finds nothing', () => {
+    const [spaced] = matchLikeTwenty(['First Name'], person);
     const [snake, other] = matchLikeTwenty(['first_name', 'date_joined'], person);
-    // A normaliser would turn first_name into "first name" and score it as exact; Fuse sees a different string.
-    expect(snake?.score).toBeGreaterThan(0.1);
+    // A normaliser would turn first_name into "first name" and score it like "First Name"; Fuse sees another string.
+    expect(snake?.score).toBeGreaterThan(0.25);
+    expect(snake!.score!).toBeGreaterThan(spaced!.score! * 5);
     expect(other).toMatchObject({ outcome: 'no-hit', accepted: null, score: null, suggestions: [] });
   });
 
@@ -46,7 +68,7 @@ describe("Twenty's importer matcher, re-implemented", () => {
   });
 
   it('refuses a best hit at or above 0.4 but keeps it as a suggestion', () => {
-    const [far] = matchLikeTwenty(['IP Country'], candidatesFor('person'));
+    const [far] = matchLikeTwenty(['IP Country'], person);
     expect(far?.outcome).toBe('above-accept-score');
     expect(far?.score).toBeGreaterThanOrEqual(0.4);
     expect(far?.accepted).toBeNull();
@@ -58,7 +80,7 @@ describe("Twenty's importer matcher, re-implemented", () => {
     expect(early?.accepted).toMatchObject({ subfield: 'firstName' });
     expect(late).toMatchObject({ outcome: 'taken', accepted: null });
     expect(late?.score).toBeLessThan(0.01);
-    expect(late?.suggestions.some((s) => s.field.subfield === 'firstName')).toBe(false);
+    expect(late?.suggestions[0]?.field.subfield).toBe('firstName'); // still suggested, as in Twenty
     const [reversed] = matchLikeTwenty(['First Name', 'first_name'], fields);
     expect(reversed?.accepted).toMatchObject({ subfield: 'firstName' });
   });
@@ -77,7 +99,7 @@ describe("Twenty's importer matcher, re-implemented", () => {
       description: 't',
       object: 'person',
       columns: [
-        { header: 'Email', samples: [], expected: { kind: 'skip' } },
+        { header: 'Primary Email', samples: [], expected: { kind: 'skip' } },
         { header: 'tags', samples: [], expected: { kind: 'skip' } },
       ],
     });
