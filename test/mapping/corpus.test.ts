@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TWENTY_2X_FIELDS } from '../../src/mapping/baseline-twenty-matcher.js';
 import { CorpusError, loadCorpus, parseCorpusFile } from '../../src/mapping/corpus.js';
 
 describe('mapping corpus', () => {
@@ -12,6 +13,19 @@ describe('mapping corpus', () => {
     const total = corpus.reduce((n, f) => n + f.columns.length, 0);
     expect(total).toBeGreaterThanOrEqual(150);
     for (const f of corpus) for (const c of f.columns) expect(c.samples.length).toBeLessThanOrEqual(5);
+  });
+
+  it('labels only Twenty 2.x standard fields (those the importer offers, plus createdAt) of the file\'s object', () => {
+    const known = new Set(TWENTY_2X_FIELDS.map((c) => `${c.object}.${c.field}.${c.subfield ?? ''}`));
+    for (const o of ['person', 'company', 'opportunity']) known.add(`${o}.createdAt.`);
+    const unknown = corpus.flatMap((f) =>
+      f.columns.flatMap((c) =>
+        c.expected.kind === 'field' && (c.expected.object !== f.object || !known.has(`${c.expected.object}.${c.expected.field}.${c.expected.subfield ?? ''}`))
+          ? [`${f.file}: ${c.header}`]
+          : [],
+      ),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('has the 57 Kartra transaction columns', () => {
