@@ -98,6 +98,12 @@ const KIND_PHRASE: Partial<Record<ValueKind, string>> = {
   salutation: 'a salutation',
 };
 
+/** ColumnProfile value types (src/kartra/profile.ts) as value kinds. */
+const PROFILE_KINDS: Record<string, ValueKind> = {
+  email: 'email', phone: 'phone', date: 'date', datetime: 'datetime', number: 'number', money: 'money',
+  boolean: 'boolean', url: 'url', 'multi-value': 'multi',
+};
+
 /** What a destination can hold: the value kinds it accepts (undefined: anything textual). */
 function accepts(d: Expected): readonly ValueKind[] | 'text' | 'any' {
   if (d.kind === 'skip') return 'any';
@@ -395,7 +401,10 @@ const isStandard = (d: Expected): d is Extract<Expected, { kind: 'field' }> => d
 
 function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<FuseDoc>, fieldKeys: Set<string>): { list: Candidate[]; vetoes: string[]; kind: ValueKind } {
   const { header, samples } = column;
-  const kind = columnKind(samples);
+  const sampled = columnKind(samples);
+  // The reader's profile saw the whole column: it decides when the samples alone say nothing specific.
+  const profiled = column.valueType === undefined ? undefined : PROFILE_KINDS[column.valueType];
+  const kind = (sampled === 'empty' || sampled === 'text') && profiled !== undefined ? profiled : sampled;
   const list: Candidate[] = [];
   const add = (c: Candidate): void => {
     if (isStandard(c.destination) && !fieldKeys.has(destKey(c.destination)) && c.destination.field !== 'createdAt') return;
