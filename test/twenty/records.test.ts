@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TwentyAuthError,
   TwentyBatchTooLargeError,
@@ -8,24 +8,10 @@ import {
   type TwentyClientEvent,
   type TwentyPage,
 } from '../../src/twenty/index.js';
-import { FakeTwenty, type FakeOptions } from './fake-twenty.js';
 import { drop, rejection, twentyError } from './helpers.js';
-import { testClient } from './test-client.js';
+import { fakeTwentyPerTest } from './test-client.js';
 
-let fake: FakeTwenty | undefined;
-let client: TwentyClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  client = undefined;
-  fake = undefined;
-});
-
-async function setup(options: FakeOptions = {}, events?: TwentyClientEvent[]): Promise<{ fake: FakeTwenty; client: TwentyClient }> {
-  fake = await FakeTwenty.start(options);
-  client = testClient(fake.url, events === undefined ? {} : { onEvent: (e) => events.push(e) });
-  return { fake, client };
-}
+const setup = fakeTwentyPerTest();
 
 function people(n: number, from = 0): Array<Record<string, unknown>> {
   return Array.from({ length: n }, (_, i) => ({ kartraLeadId: `L${from + i}`, name: { firstName: `P${from + i}`, lastName: 'X' } }));

@@ -1,28 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TwentySchemaConflictError,
   TwentyValidationError,
   checkOptions,
   type TwentyClient,
 } from '../../src/twenty/index.js';
-import { FakeTwenty, type FakeOptions } from './fake-twenty.js';
+import type { FakeTwenty } from './fake-twenty.js';
 import { rejection } from './helpers.js';
-import { testClient } from './test-client.js';
+import { fakeTwentyPerTest } from './test-client.js';
 
-let fake: FakeTwenty | undefined;
-let client: TwentyClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await fake?.close();
-  client = undefined;
-  fake = undefined;
-});
-
-async function setup(options: FakeOptions = {}): Promise<{ fake: FakeTwenty; client: TwentyClient }> {
-  fake = await FakeTwenty.start(options);
-  client = testClient(fake.url);
-  return { fake, client };
-}
+const setup = fakeTwentyPerTest();
 
 const objectReads = (f: FakeTwenty): number => f.calls('GET', '/rest/metadata/objects').length;
 

@@ -1,4 +1,6 @@
-import { createTwentyClient, type TwentyClient, type TwentyClientOptions } from '../../src/twenty/index.js';
+import { afterEach } from 'vitest';
+import { createTwentyClient, type TwentyClient, type TwentyClientEvent, type TwentyClientOptions } from '../../src/twenty/index.js';
+import { FakeTwenty, type FakeOptions } from './fake-twenty.js';
 import { KEY } from './helpers.js';
 
 /**
@@ -17,3 +19,23 @@ export function testClient(url: string, overrides: Partial<TwentyClientOptions> 
   });
 }
 
+
+/**
+ * A fake Twenty and a test client on it, both closed after each test of the file that calls this at its top level.
+ * `setup(options, events?)` starts them; events, when given, collects the client's events.
+ */
+export function fakeTwentyPerTest(): (options?: FakeOptions, events?: TwentyClientEvent[]) => Promise<{ fake: FakeTwenty; client: TwentyClient }> {
+  let fake: FakeTwenty | undefined;
+  let client: TwentyClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await fake?.close();
+    client = undefined;
+    fake = undefined;
+  });
+  return async (options = {}, events) => {
+    fake = await FakeTwenty.start(options);
+    client = testClient(fake.url, events === undefined ? {} : { onEvent: (e) => events.push(e) });
+    return { fake, client };
+  };
+}
