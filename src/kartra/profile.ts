@@ -20,7 +20,7 @@ import {
   dateShapeOf,
 } from './cell-class.js';
 import { hasTime, slashOrder, type SlashOrder } from './dates.js';
-import { splitMultiValue, type MultiValueSeparator } from './multi-value.js';
+import { splitMultiValue, uniteMultiValues, type MultiValueSeparator } from './multi-value.js';
 
 export type ValueType =
   | 'empty'
@@ -63,10 +63,17 @@ export interface ColumnProfile {
   /** Lines of up to five real values that did not fit `type` (a date column's non-dates, an email column's non-emails). */
   nonConformingLines: number[];
   nonConforming: number;
+  /**
+   * The column's distinct values (for multi-value columns, its distinct items, first spelling kept) when there are
+   * at most VALUE_LIST_CAP of them: the options of a SELECT or MULTI_SELECT plan. Untrusted data from the export.
+   */
+  values?: string[];
 }
 
 /** Distinct values are counted exactly up to here, then reported as "10,000+": memory stays flat at any size. */
 export const DISTINCT_CAP = 10_000;
+/** Beyond this many distinct values a column is not a choice list, and its values are not listed. */
+export const VALUE_LIST_CAP = 250;
 const SAMPLE_COUNT = 5;
 const SAMPLE_LENGTH = 80;
 const ITEM_CAP = 2_000;
@@ -196,7 +203,18 @@ export class ColumnProfiler {
     if (order) profile.dateOrder = order;
     if (type === 'date' || type === 'datetime') profile.dateFormat = this.dateFormat(order);
     if (type === 'multi-value') profile.separator = this.separator();
+    const values = this.distinctValues(profile.separator);
+    if (values) profile.values = values;
     return profile;
+  }
+
+  /** Real distinct values (or items, given a separator), in first-seen order; undefined past VALUE_LIST_CAP. */
+  private distinctValues(separator: MultiValueSeparator | undefined): string[] | undefined {
+    if (this.distinctCapped) return undefined;
+    const cells: string[] = [];
+    for (const [value, bits] of this.seen) if (!(bits & (PLACEHOLDER | ZERO_DATE))) cells.push(value);
+    const values = separator === undefined ? cells : uniteMultiValues(...cells.map((c) => splitMultiValue(c, separator)));
+    return values.length <= VALUE_LIST_CAP ? values : undefined;
   }
 
   private decideType(real: number, share: (mask: number) => number): { type: ValueType; fits: (bits: number) => boolean } {

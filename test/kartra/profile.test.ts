@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inspectFile, type InspectedFile } from '../../src/kartra/inspect-file.js';
-import { ColumnProfiler, type ColumnProfile } from '../../src/kartra/profile.js';
+import { ColumnProfiler, VALUE_LIST_CAP, type ColumnProfile } from '../../src/kartra/profile.js';
 import { edge } from '../helpers/edge.js';
 
 /** Profiles one column the way inspectFile feeds it: each row's cell trimmed, '' for an empty cell, lines from 2. */
@@ -250,5 +250,21 @@ describe('money needs evidence of money', () => {
 
   it('samples show values, not placeholders', () => {
     expect(profileOf('subscription_id', ['N/A', 'N/A', '310000', '310001']).samples).toEqual(['310000', '310001']);
+  });
+
+  it('lists the distinct values of a choice column, without placeholders, for SELECT options', () => {
+    const p = profileOf('business_type', ['Coaching', 'N/A', 'Agency', 'Coaching', '', 'E-commerce']);
+    expect(p.values).toEqual(['Coaching', 'Agency', 'E-commerce']);
+  });
+
+  it('lists a multi-value column by its items, first spelling kept', () => {
+    const p = profileOf('tags', ['VIP;Webinar', 'vip', 'Gold; Webinar', 'VIP;Gold']);
+    expect(p.separator).toBe(';');
+    expect(p.values).toEqual(['VIP', 'Webinar', 'Gold']);
+  });
+
+  it('does not list a column of more than VALUE_LIST_CAP distinct values', () => {
+    const p = profileOf('email', Array.from({ length: VALUE_LIST_CAP + 1 }, (_, i) => `lead${i}@example.com`));
+    expect(p.values).toBeUndefined();
   });
 });
