@@ -82,6 +82,7 @@ const ITEM_EVIDENCE = 20_000;
 
 const PHONE_HEADER = /(^|_)(phone|tel|telephone|mobile|cell|fax|whatsapp)(_|$)/;
 const MONEY_HEADER = /(amount|price|revenue|cost|discount|profit|tax|total|usd|eur|gbp)/;
+const SENTENCE_END = /[.!?…]["')]?$/;
 const MULTI_HEADER = /^(tags?|lists?|sequences?)$/;
 
 /** Builds one column's profile from its values, streamed once, in bounded memory. */
@@ -106,6 +107,7 @@ export class ColumnProfiler {
   private withNewline = 0;
   private withSemicolon = 0;
   private withComma = 0;
+  private sentences = 0;
   private readonly items = new Set<string>();
   private itemCount = 0;
   private readonly samples: string[] = [];
@@ -159,6 +161,7 @@ export class ColumnProfiler {
     const semicolon = v.includes(';');
     const comma = v.includes(',');
     if (semicolon) this.withSemicolon++;
+    if (SENTENCE_END.test(v)) this.sentences++;
     if (comma) this.withComma++;
     if ((semicolon || comma) && this.items.size < ITEM_CAP && this.itemCount < ITEM_EVIDENCE) {
       for (const item of splitMultiValue(v, semicolon ? ';' : ',')) {
@@ -247,7 +250,8 @@ export class ColumnProfiler {
     const singleValued = leadFieldOf(this.name) !== undefined;
     if (!singleValued && this.looksMultiValued(real)) return { type: 'multi-value', fits: () => true };
     if (this.maxLength > 255 || this.withNewline > 0 || this.totalLength / real > 80) return { type: 'long-text', fits: () => true };
-    if (!this.distinctCapped && distinct <= 30 && distinct * 3 <= real) return { type: 'enumeration', fits: () => true };
+    // A few values that repeat are choices, unless they read as sentences (a pool of canned bios is still prose).
+    if (!this.distinctCapped && distinct <= 30 && distinct * 3 <= real && !this.readsAsProse(real)) return { type: 'enumeration', fits: () => true };
     return { type: 'text', fits: () => true };
   }
 
@@ -257,7 +261,13 @@ export class ColumnProfiler {
     if (separated < 2 || separated / real < 0.1 || this.itemCount === 0) return false;
     const itemsRepeat = this.items.size * 2 <= this.itemCount;
     const averageItem = this.totalLength / Math.max(this.itemCount, real);
-    return itemsRepeat && averageItem <= 40 && this.withNewline === 0;
+    // Bios and comments end like sentences; list cells ("VIP, Gold") do not.
+    return itemsRepeat && averageItem <= 40 && this.withNewline === 0 && !this.readsAsProse(real);
+  }
+
+  /** A third or more of the values end like sentences. */
+  private readsAsProse(real: number): boolean {
+    return this.sentences * 3 >= real;
   }
 
   private separator(): MultiValueSeparator {
