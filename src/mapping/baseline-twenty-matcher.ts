@@ -11,7 +11,16 @@ import Fuse from 'fuse.js';
 import type { Expected, LoadedCorpusFile, TwentyObject } from './corpus.js';
 import type { Prediction } from './score.js';
 
-export type CandidateField = { object: TwentyObject; field: string; subfield?: string; label: string };
+export type CandidateField = {
+  object: TwentyObject;
+  field: string;
+  subfield?: string;
+  label: string;
+  /** Twenty's field type, when read from a live schema. */
+  type?: string;
+  /** A custom field already in the workspace (created by a user or by an earlier run of this tool). */
+  custom?: boolean;
+};
 
 export type BaselineOutcome = 'accepted' | 'no-hit' | 'above-accept-score' | 'tie' | 'taken';
 
@@ -29,7 +38,8 @@ export const FUSE_OPTIONS = { keys: ['label'], includeScore: true, ignoreLocatio
 export const ACCEPT_BELOW = 0.4;
 
 type Sub = { subfield: string; label: string };
-const SUBFIELDS = {
+/** The importable subfields of Twenty's composite field types, with the importer's English labels. */
+export const COMPOSITE_SUBFIELDS = {
   FULL_NAME: [
     { subfield: 'firstName', label: 'First Name' },
     { subfield: 'lastName', label: 'Last Name' },
@@ -64,8 +74,8 @@ const SUBFIELDS = {
 } as const satisfies Record<string, readonly Sub[]>;
 
 /** A composite field: one candidate per importable subfield, labelled "<Field> / <Subfield>". */
-const composite = (object: TwentyObject, field: string, label: string, type: keyof typeof SUBFIELDS): CandidateField[] =>
-  SUBFIELDS[type].map((s) => ({ object, field, subfield: s.subfield, label: `${label} / ${s.label}` }));
+const composite = (object: TwentyObject, field: string, label: string, type: keyof typeof COMPOSITE_SUBFIELDS): CandidateField[] =>
+  COMPOSITE_SUBFIELDS[type].map((s) => ({ object, field, subfield: s.subfield, label: `${label} / ${s.label}` }));
 
 /**
  * A many-to-one relation: one candidate per unique field of the target ("<Relation> / <Unique field> " and, for a

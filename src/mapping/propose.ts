@@ -8,6 +8,7 @@
  * Standard fields are then assigned globally, best candidate first, so the column that fits a field best gets it.
  */
 import Fuse from 'fuse.js';
+import { MAX_IDENTIFIER_LENGTH } from '../twenty-contract.js';
 import type { Expected, TwentyObject } from './corpus.js';
 import { TWENTY_2X_FIELDS, type CandidateField } from './baseline-twenty-matcher.js';
 import type { Tier } from './score.js';
@@ -298,6 +299,18 @@ export const KARTRA_TRANSACTION_DESTINATIONS: Record<string, Expected | string> 
   rebill_reattempt: custom('BOOLEAN', 'rebillReattempt'),
 };
 
+/** The columns only a subscriptions export has (the others are shared with transactions), by transactionColumnKey. */
+export const KARTRA_SUBSCRIPTION_DESTINATIONS: Record<string, Expected> = {
+  status: custom('SELECT', 'subscriptionStatus'),
+  recurrence_term: custom('SELECT', 'recurrenceTerm'),
+  start_date: custom('DATE', 'subscriptionStartDate'),
+  next_payment_date: custom('DATE', 'nextPaymentDate'),
+  next_payment_amount: custom('CURRENCY', 'nextPaymentAmount'),
+  payments_made: custom('NUMBER', 'paymentsMade'),
+  // "Unlimited" or a count: text keeps both.
+  payments_left: custom('TEXT', 'paymentsLeft'),
+};
+
 const COMPACT_LEAD_FIELDS = new Map(LEAD_FIELDS.map((l) => [l.replace(/_/g, ''), l] as const));
 
 /** The Kartra lead field a header names (leadFieldOf, also for "LinkedIn", which normalises to `linked_in`). */
@@ -308,8 +321,15 @@ export function kartraLeadFieldOf(header: string): LeadField | undefined {
 /** Whether a header is one of Kartra's own columns for an export of this object (leads, or transactions). */
 export function isKartraColumn(object: TwentyObject, header: string): boolean {
   if (object === 'person') return kartraLeadFieldOf(header) !== undefined;
-  if (object === 'opportunity') return TRANSACTION_COLUMN_KEYS.has(transactionColumnKey(header));
+  if (object === 'opportunity') return kartraOpportunityColumn(header) !== undefined;
   return false;
+}
+
+/** Where a Kartra transaction or subscription column goes (a string is a skip's reason), or undefined. */
+function kartraOpportunityColumn(header: string): Expected | string | undefined {
+  const key = transactionColumnKey(header);
+  if (TRANSACTION_COLUMN_KEYS.has(key)) return KARTRA_TRANSACTION_DESTINATIONS[key];
+  return Object.hasOwn(KARTRA_SUBSCRIPTION_DESTINATIONS, key) ? KARTRA_SUBSCRIPTION_DESTINATIONS[key] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -320,7 +340,7 @@ export function camelName(header: string): string {
   const parts = norm(header).split('_').filter(Boolean);
   if (parts.length === 0) return 'customField';
   const name = parts.map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join('');
-  return /^[a-z]/.test(name) ? name : `field${name[0]!.toUpperCase()}${name.slice(1)}`;
+  return (/^[a-z]/.test(name) ? name : `field${name[0]!.toUpperCase()}${name.slice(1)}`).slice(0, MAX_IDENTIFIER_LENGTH);
 }
 
 const SELECT_WORDS = /(^|_)(status|stage|type|gender|industry|method|pipeline|source|category|segment|level|tier|hear|plan|preference|preferred|lifecycle|channel|language)(_|$)/;
@@ -404,7 +424,13 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
   const sampled = columnKind(samples);
   // The reader's profile saw the whole column: it decides when the samples alone say nothing specific.
   const profiled = column.valueType === undefined ? undefined : PROFILE_KINDS[column.valueType];
-  const kind = (sampled === 'empty' || sampled === 'text') && profiled !== undefined ? profiled : sampled;
+  // and sentences with commas in five samples are not a list when the whole column says it is free text.
+  const kind =
+    (sampled === 'empty' || sampled === 'text') && profiled !== undefined
+      ? profiled
+      : sampled === 'multi' && column.valueType !== undefined && profiled !== 'multi'
+        ? 'text'
+        : sampled;
   const list: Candidate[] = [];
   const add = (c: Candidate): void => {
     if (isStandard(c.destination) && !fieldKeys.has(destKey(c.destination)) && c.destination.field !== 'createdAt') return;
@@ -421,8 +447,7 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
     }
   }
   if (object === 'opportunity') {
-    const key = transactionColumnKey(header);
-    const t = TRANSACTION_COLUMN_KEYS.has(key) ? KARTRA_TRANSACTION_DESTINATIONS[key] : undefined;
+    const t = kartraOpportunityColumn(header);
     if (t !== undefined) {
       if (typeof t === 'string') add({ destination: SKIP, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`: ${t}` });
       else add({ destination: t, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`` });
