@@ -24,7 +24,7 @@ import {
 import { ADDRESS_SUBFIELDS, FIELD_LABELS, GDPR_STATUS_MEANINGS, KARTRA_TIME_ZONE, UNIQUE_KEYS } from './kartra-decisions.js';
 import { optionValueOf, planOptions, type PlannedOption } from './options.js';
 import { camelName, kartraLeadFieldOf, proposeMapping, type Proposal } from './propose.js';
-import { candidatesFromSchema } from './schema-fields.js';
+import { candidatesFromSchema, PRIMARY_SUBFIELD } from './schema-fields.js';
 import { MAX_IDENTIFIER_LENGTH, TAG_COLORS } from '../twenty-contract.js';
 
 /** The record each row of a dataset becomes. */
@@ -170,8 +170,8 @@ function resolve(d: Expected, reason: string, ctx: ColumnContext, planner: Custo
     return { destination: d.subfield === undefined ? { kind: 'field', object: d.object, field: d.field } : { kind: 'field', object: d.object, field: d.field, subfield: d.subfield } };
   }
   const lead = ctx.dataset === 'leads' ? kartraLeadFieldOf(ctx.column.header) : undefined;
-  const subfield = d.type === 'ADDRESS' && lead !== undefined ? ADDRESS_SUBFIELDS[lead] : undefined;
   const { type, note } = refineType(d.type, ctx.column, ctx.exact);
+  const subfield = (type === 'ADDRESS' && lead !== undefined ? ADDRESS_SUBFIELDS[lead] : undefined) ?? PRIMARY_SUBFIELD[type];
   return planner.plan({ object: ctx.object, name: d.name ?? camelName(ctx.column.header), type, subfield, column: ctx.column, dataset: ctx.dataset, note });
 }
 

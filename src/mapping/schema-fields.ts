@@ -16,7 +16,17 @@ const SCALAR_TYPES = new Set(['TEXT', 'NUMBER', 'NUMERIC', 'BOOLEAN', 'DATE', 'D
 /** Relations a column can connect: to the people and companies the migration itself writes. */
 const RELATION_TARGETS = new Set(['person', 'company']);
 
-const isComposite = (type: string): type is keyof typeof COMPOSITE_SUBFIELDS => Object.hasOwn(COMPOSITE_SUBFIELDS, type);
+/** The part of a composite field one column fills when nothing says which: the primary value. */
+export const PRIMARY_SUBFIELD: Record<string, string> = {
+  FULL_NAME: 'firstName',
+  EMAILS: 'primaryEmail',
+  PHONES: 'primaryPhoneNumber',
+  LINKS: 'primaryLinkUrl',
+  CURRENCY: 'amountMicros',
+  ADDRESS: 'addressStreet1',
+};
+
+export const isComposite = (type: string): type is keyof typeof COMPOSITE_SUBFIELDS => Object.hasOwn(COMPOSITE_SUBFIELDS, type);
 
 /** The candidates of one field (none when a column cannot fill it). */
 export function candidatesOfField(object: TwentyObject, field: TwentyField): CandidateField[] {
