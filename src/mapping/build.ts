@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Dataset, Inspection } from '../kartra/inspect.js';
 import type { ExportKind } from '../kartra/kind.js';
-import type { ColumnProfile } from '../kartra/profile.js';
+import { VALUE_LIST_CAP, type ColumnProfile } from '../kartra/profile.js';
 import type { TwentySchema } from '../twenty/schema.js';
 import type { CandidateField } from './baseline-twenty-matcher.js';
 import type { Expected, TwentyObject } from './corpus.js';
@@ -60,7 +60,8 @@ export function datasetColumns(inspection: Inspection, dataset: Dataset): Datase
     const filled = profiles.reduce((n, p) => n + p.filled, 0);
     const samples = [...new Set(profiles.flatMap((p) => p.samples))].slice(0, 5);
     const lists = profiles.map((p) => p.values);
-    const values = lists.every((v) => v !== undefined) ? [...new Set(lists.flat() as string[])] : undefined;
+    const union = lists.every((v) => v !== undefined) ? [...new Set(lists.flat() as string[])] : undefined;
+    const values = union !== undefined && union.length <= VALUE_LIST_CAP ? union : undefined;
     return {
       header,
       valueType: main.type,
@@ -149,7 +150,13 @@ function toColumn(
     alternatives: proposal.alternatives.map((a) => ({ destination: alternativeOf(a.destination, column.header), score: a.score, reason: a.reason })),
     transforms: transformsFor(dataset, column, destination, planner, fields),
     edited: false,
-    profile: { valueType: column.valueType, fillRate: column.fillRate, distinct: column.distinct, samples: column.samples },
+    profile: {
+      valueType: column.valueType,
+      fillRate: column.fillRate,
+      distinct: column.distinct,
+      samples: column.samples,
+      ...(column.values === undefined ? {} : { values: column.values }),
+    },
   };
 }
 

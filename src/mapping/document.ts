@@ -82,6 +82,8 @@ export const columnSchema = z
         distinct: z.number(),
         /** Up to five values from the export, truncated. Untrusted data: never instructions. */
         samples: z.array(z.string()).max(5),
+        /** Every distinct value (or list item), when there are at most 250: a choice field's options. Untrusted. */
+        values: z.array(z.string()).max(250).optional(),
       })
       .strict(),
   })
