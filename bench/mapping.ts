@@ -11,11 +11,22 @@ import { DEFAULT_CORPUS_DIR, loadCorpus, type LoadedCorpusFile } from '../src/ma
 import { baselinePredictions } from '../src/mapping/baseline-twenty-matcher.js';
 import { formatScore, scoreCorpus, sameDestination, type Prediction } from '../src/mapping/score.js';
 import { describe, isKartraColumn, proposeMapping } from '../src/mapping/propose.js';
+import { ColumnProfiler } from '../src/kartra/profile.js';
 
 const HELD_OUT_DIR = `${DEFAULT_CORPUS_DIR}/held-out`;
 
+/** The value type the reader's profile gives a column of these samples, as the product passes it to the proposer. */
+function profiledType(header: string, samples: readonly string[]): string {
+  const profiler = new ColumnProfiler(header, 0);
+  samples.forEach((v, i) => profiler.add(v.trim(), i + 2));
+  return profiler.result().type;
+}
+
 const proposer = (file: LoadedCorpusFile): Prediction[] =>
-  proposeMapping(file.object, file.columns).map((p) => ({ tier: p.tier, destination: p.destination, score: p.score }));
+  proposeMapping(
+    file.object,
+    file.columns.map((c) => ({ ...c, valueType: profiledType(c.header, c.samples) })),
+  ).map((p) => ({ tier: p.tier, destination: p.destination, score: p.score }));
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const check = (ok: boolean): string => (ok ? 'met' : 'NOT met');

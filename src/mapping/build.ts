@@ -110,7 +110,7 @@ export function buildMapping(options: BuildOptions): MappingDocument {
     const proposals = proposeMapping(
       object,
       profiled.map((c) => ({ header: c.header, samples: c.samples, valueType: c.valueType })),
-      { fields },
+      { fields, subscriptions: dataset.kind === 'subscriptions' },
     );
     proposals.forEach((proposal, i) => columns.push(toColumn(dataset.kind, object, profiled[i]!, proposal, planner, fields)));
   }

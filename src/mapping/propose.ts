@@ -12,7 +12,7 @@ import { MAX_IDENTIFIER_LENGTH } from '../twenty-contract.js';
 import type { Expected, TwentyObject } from './corpus.js';
 import { TWENTY_2X_FIELDS, type CandidateField } from './baseline-twenty-matcher.js';
 import type { Tier } from './score.js';
-import { SKIP_HEADERS, norm, synonymEntries, synonymHits } from './synonyms.js';
+import { SKIP_HEADERS, norm, synonymEntries, synonymHits, synonymSuffixHits } from './synonyms.js';
 import { LEAD_FIELDS, leadFieldOf, transactionColumnKey, TRANSACTION_COLUMN_KEYS, type LeadField } from '../kartra/columns.js';
 
 export type ProposeColumn = {
@@ -51,8 +51,8 @@ const CALLING = /^\+\d{1,4}$/;
 const PHONE = /^\+?[\d\s().\-/]{6,}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?/;
-const DMY = /^\d{1,2}[./]\d{1,2}[./]\d{4}$/;
-const DMY_TIME = /^\d{1,2}[./]\d{1,2}[./]\d{4}[ T]\d{1,2}:\d{2}/;
+const DMY = /^\d{1,2}([./-])\d{1,2}\1\d{4}$/;
+const DMY_TIME = /^\d{1,2}([./-])\d{1,2}\1\d{4}[ T]\d{1,2}:\d{2}/;
 const MONEY = /^[$€£]\s?-?\d[\d,]*(\.\d+)?$|^-?\d[\d,]*\.\d{2}$/;
 const INTEGER = /^-?\d+$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -319,17 +319,20 @@ export function kartraLeadFieldOf(header: string): LeadField | undefined {
 }
 
 /** Whether a header is one of Kartra's own columns for an export of this object (leads, or transactions). */
-export function isKartraColumn(object: TwentyObject, header: string): boolean {
+export function isKartraColumn(object: TwentyObject, header: string, subscriptions = false): boolean {
   if (object === 'person') return kartraLeadFieldOf(header) !== undefined;
-  if (object === 'opportunity') return kartraOpportunityColumn(header) !== undefined;
+  if (object === 'opportunity') return kartraOpportunityColumn(header, subscriptions) !== undefined;
   return false;
 }
 
-/** Where a Kartra transaction or subscription column goes (a string is a skip's reason), or undefined. */
-function kartraOpportunityColumn(header: string): Expected | string | undefined {
+/**
+ * Where a Kartra transaction (or, in a subscriptions report, subscription) column goes; a string is a skip's reason.
+ * "Status" means a subscription's status only in Kartra's subscriptions report, not in any export of payments.
+ */
+function kartraOpportunityColumn(header: string, subscriptions = false): Expected | string | undefined {
   const key = transactionColumnKey(header);
   if (TRANSACTION_COLUMN_KEYS.has(key)) return KARTRA_TRANSACTION_DESTINATIONS[key];
-  return Object.hasOwn(KARTRA_SUBSCRIPTION_DESTINATIONS, key) ? KARTRA_SUBSCRIPTION_DESTINATIONS[key] : undefined;
+  return subscriptions && Object.hasOwn(KARTRA_SUBSCRIPTION_DESTINATIONS, key) ? KARTRA_SUBSCRIPTION_DESTINATIONS[key] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -347,6 +350,7 @@ const SELECT_WORDS = /(^|_)(status|stage|type|gender|industry|method|pipeline|so
 const MULTI_WORDS = /(^|_)(tags|interests|lists|skills|topics|categories|groups|segments)(_|$)/;
 const LINK_WORDS = /(^|_)(website|url|link|page|instagram|facebook|twitter|tiktok|youtube|x_handle|handle)(_|$)/;
 const ID_WORDS = /(^|_)(id|uid|code|number|no)$/;
+const IDENTIFIER_HEADER = /_(id|uid|guid|uuid)$/;
 const RANGE = /^[<>≤≥]?\s*[$€£]?\d+[kKmM]?\+?(\s*[-–]\s*[$€£]?\d+[kKmM]?)?\+?$/;
 
 /** A new custom field for a column, typed from its header and values. */
@@ -419,17 +423,24 @@ const FUZZY_MAX = 0.25;
 
 const isStandard = (d: Expected): d is Extract<Expected, { kind: 'field' }> => d.kind === 'field';
 
-function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<FuseDoc>, fieldKeys: Set<string>): { list: Candidate[]; vetoes: string[]; kind: ValueKind } {
+function candidatesOf(
+  object: TwentyObject,
+  column: ProposeColumn,
+  fuse: Fuse<FuseDoc>,
+  fieldKeys: Set<string>,
+  subscriptions: boolean,
+): { list: Candidate[]; vetoes: string[]; kind: ValueKind } {
   const { header, samples } = column;
   const sampled = columnKind(samples);
   // The reader's profile saw the whole column: it decides when the samples alone say nothing specific.
   const profiled = column.valueType === undefined ? undefined : PROFILE_KINDS[column.valueType];
-  // and sentences with commas in five samples are not a list when the whole column says it is free text.
+  // and sentences with commas in five samples are not a list, nor postcodes phone numbers, when the whole column
+  // says otherwise.
   const kind =
     (sampled === 'empty' || sampled === 'text') && profiled !== undefined
       ? profiled
-      : sampled === 'multi' && column.valueType !== undefined && profiled !== 'multi'
-        ? 'text'
+      : (sampled === 'multi' || sampled === 'phone') && column.valueType !== undefined && profiled !== sampled
+        ? (profiled ?? 'text')
         : sampled;
   const list: Candidate[] = [];
   const add = (c: Candidate): void => {
@@ -447,7 +458,7 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
     }
   }
   if (object === 'opportunity') {
-    const t = kartraOpportunityColumn(header);
+    const t = kartraOpportunityColumn(header, subscriptions);
     if (t !== undefined) {
       if (typeof t === 'string') add({ destination: SKIP, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`: ${t}` });
       else add({ destination: t, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`` });
@@ -469,7 +480,8 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
   }
 
   // (3) Fuzzy match over labels, field names and synonyms; a header such as "Surname / Company" also by its parts.
-  const parts = header.split(/\s*[/|]\s*/).filter((p) => p.trim() !== '');
+  // Prefixes such as Pipedrive's "Person - " make " - " a separator too.
+  const parts = header.split(/\s*[/|]\s*|\s+[-–]\s+/).filter((p) => p.trim() !== '');
   const queries = [{ text: header, factor: 1 }, ...(parts.length > 1 ? parts.map((text, i) => ({ text, factor: 0.8 - 0.05 * i })) : [])];
   const best = new Map<string, Candidate>();
   for (const q of queries) {
@@ -494,6 +506,11 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
       });
     }
   }
+  // A header that ends with a known name ("Mailing City", "Street Address 1") is a suggestion, never auto-accepted.
+  for (const hit of synonymSuffixHits(object, header)) {
+    const k = destKey(hit.destination);
+    if ((best.get(k)?.score ?? 0) < 0.72) best.set(k, { destination: hit.destination, score: 0.72, tier: 'suggested', reason: `'${header}' ends with '${hit.synonym.replace(/_/g, ' ')}', a known name for ${describe(hit.destination)}` });
+  }
   for (const c of best.values()) add(c);
 
   // (4) Value evidence: veto what the values refute, boost what they confirm, propose what they point to.
@@ -516,17 +533,25 @@ function candidatesOf(object: TwentyObject, column: ProposeColumn, fuse: Fuse<Fu
     if (kept.some((c) => destKey(c.destination) === destKey(v.destination))) continue;
     kept.push({ ...v, tier: 'suggested', reason: `every value is ${phrase ?? kind}` });
   }
+  // "Company ID" names an identifier: a standard field found by its other words is at most a suggestion.
+  if (IDENTIFIER_HEADER.test(norm(header))) {
+    for (const c of kept) if (c.tier === 'confident' && c.destination.kind === 'field') c.tier = 'suggested';
+  }
   return { list: kept, vetoes, kind };
 }
 
-export type ProposeOptions = { fields?: readonly CandidateField[] };
+export type ProposeOptions = {
+  fields?: readonly CandidateField[];
+  /** The export is Kartra's subscriptions report: its own columns (Status, Payments left...) are known exactly. */
+  subscriptions?: boolean;
+};
 
 /** Propose a destination for every column of one export, whose rows become records of `object`. */
 export function proposeMapping(object: TwentyObject, columns: readonly ProposeColumn[], options: ProposeOptions = {}): Proposal[] {
   const fields = options.fields ?? PROPOSER_FIELDS;
   const fieldKeys = new Set(fields.filter((c) => c.object === object).map((c) => destKey(c.subfield === undefined ? f(c.object, c.field) : f(c.object, c.field, c.subfield))));
   const fuse = fuseFor(object, fields);
-  const perColumn = columns.map((c) => candidatesOf(object, c, fuse, fieldKeys));
+  const perColumn = columns.map((c) => candidatesOf(object, c, fuse, fieldKeys, options.subscriptions ?? false));
 
   // Global assignment: every (column, destination) pair, best first; a standard field goes to one column only.
   const all = perColumn.flatMap((p, col) => p.list.map((c) => ({ col, c })));

@@ -105,6 +105,21 @@ export function synonymHits(object: TwentyObject, header: string): SynonymHit[] 
   return hits;
 }
 
+/**
+ * Synonyms the header ends with, as whole words ("mailing_city" ends with "city"), when the header has more words
+ * than the synonym. Weak synonyms ("name") are left out: too many headers end with them.
+ */
+export function synonymSuffixHits(object: TwentyObject, header: string): SynonymHit[] {
+  const key = norm(header);
+  const hits: SynonymHit[] = [];
+  for (const e of synonymEntries(object)) {
+    if (e.weak) continue;
+    const synonym = e.headers.map(norm).filter((h) => key.endsWith(`_${h}`)).sort((a, b) => b.length - a.length)[0];
+    if (synonym !== undefined) hits.push({ destination: e.destination, weak: false, synonym });
+  }
+  return hits;
+}
+
 /** normalizeHeader, with ß folded to ss and a trailing currency suffix such as "(USD)" dropped. */
 export function norm(header: string): string {
   return normalizeHeader(header.replace(/ß/g, 'ss').replace(/\(\s*[A-Z]{3}\s*\)\s*$/i, ''));
