@@ -361,7 +361,8 @@ export function customPlan(header: string, samples: readonly string[], kind: Val
   const filled = samples.map((s) => s.trim()).filter(Boolean);
   if (MULTI_WORDS.test(key) || kind === 'multi') return plan('MULTI_SELECT', kind === 'multi' ? 'values hold several items each' : `'${header}' names a list of values`);
   if (/rating/.test(key) && filled.every((s) => /^[0-5]$/.test(s))) return plan('RATING', 'a 0–5 rating');
-  if (LINK_WORDS.test(key) && kind !== 'email') return plan('LINKS', `'${header}' names a link or handle`);
+  // A handle ("@ana.r") is not a link: Twenty would store it as a broken URL.
+  if (LINK_WORDS.test(key) && (kind === 'url' || kind === 'linkedin' || kind === 'empty')) return plan('LINKS', `'${header}' names a link`);
   switch (kind) {
     case 'email': return plan('EMAILS', 'every value is an email');
     case 'phone': return plan('PHONES', 'every value is a phone number');
