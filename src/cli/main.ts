@@ -6,9 +6,11 @@ import { INSPECT_USAGE, inspectCommand } from './inspect.js';
 import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox.js';
 import { DESCRIBE_TWENTY_USAGE, describeTwentyCommand } from './describe-twenty.js';
+import { MAP_USAGE, mapCommand } from './map.js';
 
 const USAGE = `Usage:
   ${INSPECT_USAGE}
+  ${MAP_USAGE}
   ${GENERATE_USAGE}
   ${DESCRIBE_TWENTY_USAGE}
   ${SANDBOX_USAGE}`;
@@ -19,6 +21,14 @@ async function main(argv: string[]): Promise<number> {
     case 'inspect': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
       return inspectCommand(positionals, { json: values.json });
+    }
+    case 'map': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false } },
+      });
+      return mapCommand(positionals, { json: values.json, fresh: values.fresh });
     }
     case 'generate-samples': {
       const { values } = parseArgs({

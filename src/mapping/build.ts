@@ -147,7 +147,7 @@ function toColumn(
     tier: proposal.tier,
     score: proposal.score,
     reason: note ? `${proposal.reason}; ${note}` : proposal.reason,
-    alternatives: proposal.alternatives.map((a) => ({ destination: alternativeOf(a.destination, column.header), score: a.score, reason: a.reason })),
+    alternatives: proposal.alternatives.map((a) => ({ destination: alternativeOf(a.destination, object, column.header), score: a.score, reason: a.reason })),
     transforms: transformsFor(dataset, column, destination, planner, fields),
     edited: false,
     profile: {
@@ -163,9 +163,9 @@ function toColumn(
 export const columnId = (dataset: ExportKind, header: string): string => `${dataset}:${header}`;
 
 /** An alternative as a destination, without planning anything: a custom one is named as it would be. */
-function alternativeOf(d: Expected, header: string): Destination {
+function alternativeOf(d: Expected, object: TwentyObject, header: string): Destination {
   if (d.kind === 'field') return d.subfield === undefined ? { kind: 'field', object: d.object, field: d.field } : { kind: 'field', object: d.object, field: d.field, subfield: d.subfield };
-  if (d.kind === 'custom') return { kind: 'new-field', object: 'person', name: d.name ?? camelName(header) };
+  if (d.kind === 'custom') return { kind: 'new-field', object, name: d.name ?? camelName(header) };
   return { kind: 'skip', reason: 'not imported' };
 }
 

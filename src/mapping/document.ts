@@ -153,3 +153,11 @@ export function describeDestination(d: Destination): string {
 
 export const sameDestination = (a: Destination, b: Destination): boolean =>
   a.kind === b.kind && describeDestination(a) === describeDestination(b);
+
+/** Planned fields no column fills any more are dropped: nothing is created or extended for nothing. */
+export function pruneUnusedPlans(doc: MappingDocument): void {
+  doc.customFields = doc.customFields.filter(
+    (f) =>
+      doc.columns.some((c) => c.destination.kind !== 'skip' && c.destination.object === f.object && (c.destination.kind === 'new-field' ? c.destination.name : c.destination.field) === f.name),
+  );
+}

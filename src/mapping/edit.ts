@@ -17,6 +17,7 @@ import {
   SEPARATORS,
   describeDestination,
   mappingDocumentSchema,
+  pruneUnusedPlans,
   type Destination,
   type MappingColumn,
   type MappingDocument,
@@ -403,11 +404,4 @@ function setDestination(column: MappingColumn, destination: Destination, reason:
   column.edited = true;
 }
 
-/** Planned fields no column fills any more are dropped: nothing is created or extended for nothing. */
-function pruneUnusedPlans(doc: MappingDocument): void {
-  doc.customFields = doc.customFields.filter(
-    (f) =>
-      doc.columns.some((c) => c.destination.kind !== 'skip' && c.destination.object === f.object && (c.destination.kind === 'new-field' ? c.destination.name : c.destination.field) === f.name),
-  );
-}
 

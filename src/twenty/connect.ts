@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { migrationHome } from '../config.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { clientFromEnvironment, createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.js';
 
@@ -28,7 +28,7 @@ export async function connectTwenty(
     const host = new URL(env.TWENTY_API_URL!.trim()).host;
     return { mode: 'live', client: live, describe: () => `live Twenty at ${host}`, close: () => live.close() };
   }
-  const home = env.MIGRATION_HOME?.trim() || join(homedir(), '.kartra-twenty');
+  const home = migrationHome(env);
   mkdirSync(home, { recursive: true });
   const sandbox: SandboxHandle = await startSandbox({ dataFile: join(home, 'rehearsal-sandbox.json') });
   let client: TwentyClient;

@@ -1,0 +1,80 @@
+/**
+ * A migration's state on disk: `MIGRATION_HOME/<migration-id>/`, holding its mapping document (and, as the migration
+ * engine grows, its plan and journal). Files are replaced atomically (written aside, flushed, renamed), so a crash
+ * leaves either the old document or the new one, never half of one.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { mappingDocumentSchema, type MappingDocument } from '../mapping/document.js';
+
+export const MAPPING_FILE = 'mapping.json';
+
+/** A migration is named by the exports it moves: the same files give the same id, so a re-run finds its state. */
+export function migrationIdFor(fileHashes: readonly string[]): string {
+  const digest = createHash('sha256').update([...fileHashes].sort().join('\n')).digest('hex');
+  return `m-${digest.slice(0, 12)}`;
+}
+
+const ID = /^m-[0-9a-f]{12}$/;
+
+export class MigrationStore {
+  constructor(readonly home: string) {}
+
+  /** The folder of one migration; refuses anything that is not a migration id (it becomes a path). */
+  dir(id: string): string {
+    if (!ID.test(id)) throw new UserError(`"${id.slice(0, 40)}" is not a migration id (they look like m-1a2b3c4d5e6f).`);
+    return join(this.home, id);
+  }
+
+  async saveMapping(document: MappingDocument): Promise<string> {
+    const dir = this.dir(document.migrationId);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, MAPPING_FILE);
+    await writeFileAtomic(path, `${JSON.stringify(mappingDocumentSchema.parse(document), null, 2)}\n`);
+    return path;
+  }
+
+  /** The saved mapping, or undefined when there is none yet. A damaged file is an error that says what to do. */
+  async loadMapping(id: string): Promise<MappingDocument | undefined> {
+    const path = join(this.dir(id), MAPPING_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new UserError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}). Check the folder's permissions.`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new UserError(`${path}: not valid JSON. Delete it to propose the mapping again (your edits to it are lost).`);
+    }
+    const parsed = mappingDocumentSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UserError(`${path}: not a mapping document (${issue.path.join('.') || 'root'}: ${issue.message}). Delete it to propose the mapping again.`);
+    }
+    return parsed.data;
+  }
+}
+
+/** Writes a file so that readers see the old content or the new, never a mix: temp file, fsync, rename. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
