@@ -5,7 +5,7 @@
  * answer at all (the request hangs until the server closes).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenLocal } from '../helpers/local-server.js';
 
 export type FakeRequest = {
   method: string;
@@ -34,7 +34,6 @@ export type FakeMessagesServer = {
 
 export async function startFakeMessages(handler: FakeHandler): Promise<FakeMessagesServer> {
   const requests: FakeRequest[] = [];
-  const sockets = new Set<Socket>();
   let ids = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -79,21 +78,8 @@ export async function startFakeMessages(handler: FakeHandler): Promise<FakeMessa
         });
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenLocal(server);
+  return { baseURL: url, requests, close };
 }
 
 /** The user message's text of a recorded Messages request. */

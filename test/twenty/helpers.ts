@@ -1,7 +1,7 @@
 /** A tiny scriptable HTTP server for the client's unit tests (a stand-in for Twenty), and assertion helpers. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { inspect } from 'node:util';
+import { listenLocal } from '../helpers/local-server.js';
 
 export const KEY = 'eyJhbGciOiJIUzI1NiJ9.test-api-key-Zm9vYmFyYmF6.c2lnbmF0dXJl';
 
@@ -25,7 +25,6 @@ export interface TestServer {
 
 export async function startServer(handler: Handler): Promise<TestServer> {
   const hits: Hit[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const at = performance.now();
     const chunks: Buffer[] = [];
@@ -46,21 +45,8 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       });
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenLocal(server);
+  return { url, hits, close };
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

