@@ -45,6 +45,8 @@ export type DatasetColumn = {
   samples: string[];
   values?: string[];
   separator?: ';' | ',';
+  /** The files of the dataset split this column's lists by different separators. */
+  mixedSeparators?: boolean;
   dateFormat?: string;
 };
 
@@ -69,10 +71,21 @@ export function datasetColumns(inspection: Inspection, dataset: Dataset): Datase
       distinct: Math.max(...profiles.map((p) => p.distinct)),
       samples,
       ...(values === undefined ? {} : { values }),
-      ...(main.separator === undefined ? {} : { separator: main.separator }),
+      ...separatorOf(profiles),
       ...(main.dateFormat === undefined ? {} : { dateFormat: main.dateFormat }),
     };
   });
+}
+
+/**
+ * The list separator the dataset's files agree on. Chunks of one export can disagree (one file split by ';', another
+ * by ','): then none is set and `mixedSeparators` says so, and each file is split by the separator found in it.
+ */
+function separatorOf(profiles: readonly ColumnProfile[]): Pick<DatasetColumn, 'separator' | 'mixedSeparators'> {
+  const found = new Set(profiles.map((p) => p.separator).filter((s) => s !== undefined));
+  if (found.size > 1) return { mixedSeparators: true };
+  const [separator] = found;
+  return separator === undefined ? {} : { separator };
 }
 
 /** A short hash of what a mapping depends on in the workspace: its importable fields, their types and options. */
@@ -174,6 +187,7 @@ type ColumnContext = { dataset: ExportKind; object: TwentyObject; column: Datase
 function resolve(d: Expected, reason: string, ctx: ColumnContext, planner: CustomFieldPlanner): { destination: Destination; note?: string } {
   if (d.kind === 'skip') return { destination: { kind: 'skip', reason } };
   if (d.kind === 'field') {
+    planner.adopt({ object: d.object, name: d.field, column: ctx.column, dataset: ctx.dataset });
     return { destination: d.subfield === undefined ? { kind: 'field', object: d.object, field: d.field } : { kind: 'field', object: d.object, field: d.field, subfield: d.subfield } };
   }
   const lead = ctx.dataset === 'leads' ? kartraLeadFieldOf(ctx.column.header) : undefined;
@@ -248,8 +262,22 @@ export class CustomFieldPlanner {
     return note === undefined ? { destination } : { destination, note };
   }
 
+  /**
+   * A column mapped to a choice field that is already in the workspace: the field is listed (exists: true) with the
+   * options the column's values need, so the options it lacks are added before the import.
+   */
+  adopt(request: Omit<PlanRequest, 'type' | 'subfield'>): void {
+    const existing = this.schema.field(request.object, request.name);
+    if (!existing?.isCustom || (existing.type !== 'SELECT' && existing.type !== 'MULTI_SELECT')) return;
+    const key = `${request.object}.${request.name}`;
+    const plan = this.fields.get(key) ?? this.newPlan({ ...request, type: existing.type, subfield: undefined }, request.name, true);
+    this.fields.set(key, plan);
+    plan.fillers.add(`${request.dataset}|`);
+    plan.options = mergeOptions(plan.options ?? [], this.optionsFor({ ...request, type: existing.type, subfield: undefined }, request.name));
+  }
+
   private newPlan(request: PlanRequest, name: string, exists: boolean): PlannedCustomField & { fillers: Set<string> } {
-    const label = (FIELD_LABELS[name] ?? readableLabel(request.column.header)) || name;
+    const label = (exists ? this.schema.field(request.object, name)?.label : undefined) ?? ((FIELD_LABELS[name] ?? readableLabel(request.column.header)) || name);
     const options = request.type === 'SELECT' || request.type === 'MULTI_SELECT' ? [] : undefined;
     return {
       object: request.object,
@@ -327,7 +355,7 @@ function transformsFor(dataset: ExportKind, column: DatasetColumn, d: Destinatio
     transforms.dateFormat = format;
     if (dataset !== 'unknown' && /HH/.test(format)) transforms.timeZone = KARTRA_TIME_ZONE;
   }
-  if (type === 'MULTI_SELECT' || column.valueType === 'multi-value') transforms.separator = column.separator ?? ',';
+  if ((type === 'MULTI_SELECT' || column.valueType === 'multi-value') && !column.mixedSeparators) transforms.separator = column.separator ?? ',';
   if (d.subfield === 'addressCountry' || column.valueType === 'country') transforms.country = 'name';
   return transforms;
 }

@@ -49,7 +49,10 @@ export const transformsSchema = z
     timeZone: z.string().min(1).optional(),
     /** ISO 3166 alpha-2 country for phone numbers written without a calling code. */
     phoneCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
-    /** The separator between the items of a list cell (tags, lists, checkboxes). */
+    /**
+     * The separator between the items of a list cell (tags, lists, checkboxes). Left out on a list column: each file
+     * is split by the separator the reader found in it (chunks of one export may differ).
+     */
     separator: z.enum(SEPARATORS).optional(),
     /** Country cells are written to Twenty as English country names (addresses) and read as ISO codes for phones. */
     country: z.literal('name').optional(),

@@ -17,8 +17,19 @@ export type PlannedOption = {
 /** A label Twenty accepts: control characters and commas (refused in labels) become spaces; at most 63 characters. */
 export function optionLabelOf(raw: string): string {
   const label = raw.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s*,\s*/g, ' ').replace(/\s+/g, ' ').trim();
-  if (label.length <= MAX_IDENTIFIER_LENGTH) return label;
-  return `${Array.from(label).slice(0, MAX_IDENTIFIER_LENGTH - 1).join('').trimEnd()}…`.slice(0, MAX_IDENTIFIER_LENGTH);
+  return cutTo(label, MAX_IDENTIFIER_LENGTH);
+}
+
+/** At most `max` UTF-16 units, cut between characters (never inside an emoji), with "…" when cut. */
+function cutTo(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const characters = Array.from(text);
+  let cut = '';
+  for (const c of characters) {
+    if (cut.length + c.length + 1 > max) break;
+    cut += c;
+  }
+  return `${cut.trimEnd()}…`;
 }
 
 /** "Coaching & Consulting" → "COACHING_CONSULTING"; "Café" → "CAFE"; "2024 launch" → "OPTION_2024_LAUNCH". */
@@ -34,8 +45,17 @@ export function optionValueOf(raw: string): string {
   return value;
 }
 
-/** The key under which spellings count as one option. */
-const sameOptionKey = (raw: string): string => optionValueOf(raw);
+/**
+ * The key under which spellings count as one option: letters and digits only, in any script, case and accents
+ * folded ("VIP" = "vip" = "V.I.P."; "Москва" stays apart from "Киев"), over the whole value, not the 63 characters
+ * its option value keeps.
+ */
+const sameOptionKey = (raw: string): string =>
+  raw
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '') || raw.trim();
 
 /** A value not yet used: "GOLD", then "GOLD_2", "GOLD_3"... within 63 characters. */
 function freeValue(base: string, used: Set<string>): string {
@@ -83,7 +103,7 @@ export function planOptions(values: readonly string[], existing: readonly Existi
       if (!known.sources.includes(trimmed)) known.sources.push(trimmed);
       continue;
     }
-    const value = freeValue(key, usedValues);
+    const value = freeValue(optionValueOf(trimmed), usedValues);
     const label = freeLabel(optionLabelOf(trimmed) || value, usedLabels);
     usedValues.add(value);
     usedLabels.add(label.toLowerCase());

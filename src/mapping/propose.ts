@@ -105,8 +105,11 @@ const PROFILE_KINDS: Record<string, ValueKind> = {
   boolean: 'boolean', url: 'url', 'multi-value': 'multi',
 };
 
-/** What a destination can hold: the value kinds it accepts (undefined: anything textual). */
-function accepts(d: Expected): readonly ValueKind[] | 'text' | 'any' {
+/**
+ * What a destination can hold: the value kinds it accepts (undefined: anything textual). `customType` is the type of
+ * a custom field already in the workspace, which its name says nothing about.
+ */
+function accepts(d: Expected, customType?: string): readonly ValueKind[] | 'text' | 'any' {
   if (d.kind === 'skip') return 'any';
   if (d.kind === 'custom') {
     switch (d.type) {
@@ -117,6 +120,16 @@ function accepts(d: Expected): readonly ValueKind[] | 'text' | 'any' {
       case 'DATE': case 'DATE_TIME': return ['date', 'datetime'];
       default: return 'any';
     }
+  }
+  // An existing custom field takes what its type takes (0/1 counts as yes/no, a number as a rating).
+  switch (customType) {
+    case undefined: break;
+    case 'EMAILS': return ['email'];
+    case 'PHONES': return ['phone', 'integer'];
+    case 'DATE': case 'DATE_TIME': return ['date', 'datetime'];
+    case 'NUMBER': case 'NUMERIC': case 'CURRENCY': case 'RATING': return ['integer', 'number', 'money'];
+    case 'BOOLEAN': return ['boolean', 'integer'];
+    default: return 'any';
   }
   const key = d.subfield ?? d.field;
   switch (key) {
@@ -140,11 +153,12 @@ const ADDRESS_KINDS: readonly ValueKind[] = ['text', 'multi', 'integer', 'saluta
 const NOT_TEXT: readonly ValueKind[] = ['email', 'phone', 'callingCode', 'date', 'datetime', 'boolean', 'linkedin', 'url', 'money', 'integer', 'number'];
 
 /** Why the column's values cannot go to the destination, or null when they can. */
-function veto(d: Expected, kind: ValueKind, header: string): string | null {
+function veto(d: Expected, kind: ValueKind, header: string, customType?: string): string | null {
   if (kind === 'empty') return null;
-  const ok = accepts(d);
+  const ok = accepts(d, customType);
   // Dates are recognisable: a date destination whose values are not dates is refuted.
   if (Array.isArray(ok) && ok.includes('date') && (kind === 'text' || kind === 'multi')) return `the values are not dates, which ${describe(d)} needs`;
+  if (customType !== undefined && Array.isArray(ok) && (kind === 'text' || kind === 'multi')) return `the values are text, which the ${customType} field ${describe(d)} cannot hold`;
   if (kind === 'text' || kind === 'multi') return null;
   if (ok === 'any') return null;
   const phrase = KIND_PHRASE[kind] ?? kind;
@@ -428,7 +442,8 @@ function candidatesOf(
   object: TwentyObject,
   column: ProposeColumn,
   fuse: Fuse<FuseDoc>,
-  fieldKeys: Set<string>,
+  /** The fields offered, by destination key; the value is the type of a custom field already in the workspace. */
+  fieldKeys: Map<string, string | undefined>,
   subscriptions: boolean,
 ): { list: Candidate[]; vetoes: string[]; kind: ValueKind } {
   const { header, samples } = column;
@@ -518,7 +533,7 @@ function candidatesOf(
   const vetoes: string[] = [];
   const kept: Candidate[] = [];
   for (const c of list) {
-    const why = veto(c.destination, kind, header);
+    const why = veto(c.destination, kind, header, c.destination.kind === 'field' ? fieldKeys.get(destKey(c.destination)) : undefined);
     if (why) vetoes.push(`${describe(c.destination)}: ${why}`);
     else kept.push(c);
   }
@@ -550,7 +565,11 @@ export type ProposeOptions = {
 /** Propose a destination for every column of one export, whose rows become records of `object`. */
 export function proposeMapping(object: TwentyObject, columns: readonly ProposeColumn[], options: ProposeOptions = {}): Proposal[] {
   const fields = options.fields ?? PROPOSER_FIELDS;
-  const fieldKeys = new Set(fields.filter((c) => c.object === object).map((c) => destKey(c.subfield === undefined ? f(c.object, c.field) : f(c.object, c.field, c.subfield))));
+  const fieldKeys = new Map(
+    fields
+      .filter((c) => c.object === object)
+      .map((c) => [destKey(c.subfield === undefined ? f(c.object, c.field) : f(c.object, c.field, c.subfield)), c.custom ? c.type : undefined] as const),
+  );
   const fuse = fuseFor(object, fields);
   const perColumn = columns.map((c) => candidatesOf(object, c, fuse, fieldKeys, options.subscriptions ?? false));
 

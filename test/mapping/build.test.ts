@@ -153,6 +153,27 @@ function afterCreating(base: TwentySchema, planned: readonly PlannedCustomField[
 }
 
 /** Every option obeys Twenty's rules, and none is there twice. */
+/**
+ * Chunk files of one export may split lists differently (the messy set has ';' and ',' files): every item of every
+ * file, split by that file's own separator, has an option, and the document sets one separator only when all agree.
+ */
+function expectEveryFileItemPlanned(id: string, header: string): void {
+  const column = columnOf(doc, id);
+  const field = plannedFor(doc, column);
+  const leads = messy.datasets.find((d) => d.kind === 'leads')!;
+  const profiles = messy.files.filter((f) => leads.files.includes(f.name)).map((f) => f.columns.find((c) => c.name === header)!);
+  const separators = new Set(profiles.map((p) => p.separator).filter(Boolean));
+  if (separators.size > 1) expect(column.transforms.separator).toBeUndefined();
+  else expect(SEPARATORS).toContain(column.transforms.separator);
+  for (const profile of profiles) {
+    for (const cell of profile.samples.filter((s) => s.length < 80)) {
+      for (const item of cell.split(profile.separator ?? ',').map((s) => s.trim()).filter(Boolean)) {
+        expect(field.options!.some((o) => o.sources.includes(item)), `${header} item '${item}' (file separator '${profile.separator}')`).toBe(true);
+      }
+    }
+  }
+}
+
 function expectValidOptions(field: PlannedCustomField): void {
   const options = field.options ?? [];
   for (const o of options) {
@@ -266,7 +287,7 @@ describe('Kartra decisions', () => {
   it.each([
     ['tags', 'kartraTags'],
     ['lists', 'kartraLists'],
-  ])('maps %s to a MULTI_SELECT %s with an option for every value seen and a separator', (header, name) => {
+  ])('maps %s to a MULTI_SELECT %s with an option for every value seen, whichever separator each file uses', (header, name) => {
     const column = columnOf(doc, `leads:${header}`);
     expect(column.destination).toEqual({ kind: 'new-field', object: 'person', name });
     const field = plannedOf(doc, 'person', name);
@@ -275,7 +296,7 @@ describe('Kartra decisions', () => {
     expectValidOptions(field);
     expect(column.profile.values).toBeDefined();
     expectOptionsFromValues(field, column.profile.values!);
-    expect(SEPARATORS).toContain(column.transforms.separator);
+    expectEveryFileItemPlanned(`leads:${header}`, header);
   });
 
   it('turns the GDPR status codes into a SELECT gdprLeadStatus labelled with their meanings', () => {
@@ -406,8 +427,8 @@ describe('custom fields from Kartra’s five kinds', () => {
       expect(field.type).toBe('MULTI_SELECT');
       expectValidOptions(field);
       expectOptionsFromValues(field, column.profile.values!);
-      expect(SEPARATORS).toContain(column.transforms.separator);
     }
+    expectEveryFileItemPlanned('leads:interests', 'interests');
     expect(columnOf(kindsDoc, 'leads:interests').transforms.separator).toBe(';');
     expect(plannedOf(kindsDoc, 'person', 'interests').options!.map((o) => o.value)).toEqual(['SALES', 'TRAVEL', 'MINDSET', 'FINANCE']);
   });
@@ -593,5 +614,26 @@ describe('every column', () => {
       if (custom.has(c.header)) expect(c.tier, c.id).not.toBe('exact');
       else expect(c.tier, c.id).toBe('exact');
     }
+  });
+});
+
+describe('fields already in the workspace', () => {
+  it('a re-run lists an existing SELECT that a non-Kartra column maps to, with the options it lacks', () => {
+    const rerun = afterCreating(schema, doc.customFields, (f, o) => f.name === 'businessType' && o.value === 'AGENCY');
+    const again = buildMapping({ migrationId: 'mig-messy', inspection: messy, schema: rerun, mode: 'rehearsal', now: NOW });
+    expect(columnOf(again, 'leads:business_type').destination).toEqual({ kind: 'field', object: 'person', field: 'businessType' });
+    const field = plannedOf(again, 'person', 'businessType');
+    expect(field.exists).toBe(true);
+    expect(field.options!.map((o) => o.value)).toContain('AGENCY');
+  });
+
+  it('never maps free text into an existing field of a type that cannot hold it (bio taken by a DATE field)', () => {
+    const taken = withFields(schema, { person: [{ name: 'bio', type: 'DATE', label: 'Bio' }] });
+    const d = buildMapping({ migrationId: 'm', inspection: messy, schema: taken, mode: 'rehearsal', now: NOW });
+    const bio = columnOf(d, 'leads:bio');
+    expect(bio.destination.kind).toBe('new-field');
+    expect(bio.destination.kind === 'new-field' && bio.destination.name).not.toBe('bio');
+    expect(plannedFor(d, bio).type).toBe('TEXT');
+    expect(bio.reason).toMatch(/'bio' is taken by a DATE field/);
   });
 });

@@ -268,3 +268,36 @@ describe('planOptions property', () => {
     );
   });
 });
+
+describe('planOptions: spellings, long values and other scripts', () => {
+  it('merges "V.I.P." with "VIP" (punctuation only)', () => {
+    const options = planOptions(['VIP', 'vip', 'V.I.P.']);
+    expect(options).toHaveLength(1);
+    expect(options[0]).toMatchObject({ value: 'VIP', label: 'VIP', sources: ['VIP', 'vip', 'V.I.P.'] });
+  });
+
+  it('keeps two long values that differ after 63 characters apart, the second with a _2 suffix', () => {
+    const week = 'Receive updates about our upcoming coaching programs every single week';
+    const month = 'Receive updates about our upcoming coaching programs every single month';
+    const options = planOptions([week, month]);
+    expect(options).toHaveLength(2);
+    expect(options[0]!.value).toBe('RECEIVE_UPDATES_ABOUT_OUR_UPCOMING_COACHING_PROGRAMS_EVERY_SING');
+    expect(options[1]!.value).toMatch(/^RECEIVE_UPDATES_ABOUT_.*_2$/);
+    expect(options.map((o) => o.sources)).toEqual([[week], [month]]);
+    expectTwentyRules(options);
+  });
+
+  it('keeps values written without Latin letters apart (Cyrillic, CJK, emoji), labelled as written', () => {
+    const options = planOptions(['Москва', 'Киев', '北京', '上海', '😀', '🎉']);
+    expect(options).toHaveLength(6);
+    expect(options.map((o) => o.label)).toEqual(['Москва', 'Киев', '北京', '上海', '😀', '🎉']);
+    expectTwentyRules(options);
+  });
+
+  it('cuts a long label of emoji without splitting a surrogate pair', () => {
+    const label = optionLabelOf('😀'.repeat(40));
+    expect(label.length).toBeLessThanOrEqual(63);
+    expect(label).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(label.endsWith('…')).toBe(true);
+  });
+});
