@@ -26,6 +26,7 @@ import {
 import { UNIQUE_KEYS } from './kartra-decisions.js';
 import { planOptions } from './options.js';
 import { camelName } from './propose.js';
+import { valuesFit } from './value-fit.js';
 import { PRIMARY_SUBFIELD, candidatesFromSchema, isComposite } from './schema-fields.js';
 
 const columnRef = z.string().min(1).describe('the column id ("leads:phone") or, when unambiguous, its header');
@@ -110,6 +111,7 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
     const destination = destinationFor(doc, schema, column, edit.field, edit.subfield);
     checkValuesFit(column, typeOf(doc, schema, destination), destination);
     checkFree(doc, column, destination);
+    planChoiceOptions(doc, schema, column, destination);
     setDestination(column, destination, `mapped by the user to ${describeDestination(destination)}`);
     return `${column.id} → ${describeDestination(destination)}`;
   },
@@ -117,8 +119,8 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
   skip(doc, edit) {
     const column = findColumn(doc, edit.column);
     const reason = edit.reason?.trim() || 'skipped by the user';
+    // The transforms stay: they describe the column's values, and mapping it back later needs them again.
     setDestination(column, { kind: 'skip', reason }, reason);
-    column.transforms = {};
     return `${column.id} skipped`;
   },
 
@@ -168,15 +170,25 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
     const plan = findPlan(doc, edit.object, edit.field);
     if (UNIQUE_KEYS[plan.object] === plan.name && edit.type !== 'TEXT') refuse(`${plan.object}.${plan.name} is the migration's key and stays TEXT.`);
     const feeders = doc.columns.filter((c) => c.destination.kind === 'new-field' && c.destination.object === plan.object && c.destination.name === plan.name);
-    if (feeders.length > 1 && !isComposite(edit.type)) {
-      refuse(`${feeders.length} columns fill ${plan.object}.${plan.name} (${feeders.map((c) => c.header).join(', ')}); a ${edit.type} field holds one value. Map or skip the others first.`);
+    // Within one export each column fills its own field, or its own part of a composite field.
+    const retargeted = new Map<MappingColumn, Destination>();
+    for (const dataset of new Set(feeders.map((c) => c.dataset))) {
+      const columns = feeders.filter((c) => c.dataset === dataset);
+      if (columns.length > 1 && !isComposite(edit.type)) {
+        refuse(`${columns.length} columns of the ${dataset} export fill ${plan.object}.${plan.name} (${columns.map((c) => c.header).join(', ')}); a ${edit.type} field holds one value. Map or skip the others first.`);
+      }
+      const parts = new Set<string>();
+      for (const column of columns) {
+        const part = isComposite(edit.type) ? (keptSubfield(column.destination, edit.type) ?? (columns.length === 1 ? PRIMARY_SUBFIELD[edit.type] : undefined)) : undefined;
+        if (isComposite(edit.type) && (part === undefined || parts.has(part))) {
+          refuse(`A ${edit.type} field has no separate part for each of ${columns.map((c) => c.header).join(', ')} (${column.header} would have none of its own). Map or skip the others first.`);
+        }
+        if (part !== undefined) parts.add(part);
+        retargeted.set(column, { kind: 'new-field', object: plan.object, name: plan.name, ...(part === undefined ? {} : { subfield: part }) });
+      }
     }
-    const subfield = PRIMARY_SUBFIELD[edit.type];
-    for (const column of feeders) {
-      const destination: Destination = { kind: 'new-field', object: plan.object, name: plan.name, ...(isComposite(edit.type) ? { subfield: keptSubfield(column.destination, edit.type) ?? subfield! } : {}) };
-      checkValuesFit(column, edit.type, destination);
-      column.destination = destination;
-    }
+    for (const [column, destination] of retargeted) checkValuesFit(column, edit.type, destination);
+    for (const [column, destination] of retargeted) column.destination = destination;
     plan.type = edit.type;
     if (isChoice(edit.type)) plan.options = optionsFrom(feeders, edit.type);
     else delete plan.options;
@@ -184,17 +196,19 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
   },
 
   transform(doc, edit) {
-    const { column: ref, ...settings } = edit;
-    if (Object.keys(settings).length === 1) refuse('Say what to set: dateFormat, timeZone, phoneCountry or separator.');
+    const { column: ref, op: _op, ...given } = edit;
+    const settings = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as typeof given;
+    if (Object.keys(settings).length === 0) refuse('Say what to set: dateFormat, timeZone, phoneCountry or separator.');
     if (settings.timeZone !== undefined) checkTimeZone(settings.timeZone);
     const phoneCountry = settings.phoneCountry === undefined ? undefined : checkCountry(settings.phoneCountry);
     if (ref === undefined) {
       if (settings.dateFormat !== undefined || settings.separator !== undefined) refuse('A date format or a separator belongs to one column: name the column.');
-      const targets = doc.columns.filter((c) => (phoneCountry !== undefined && isPhoneColumn(c)) || (settings.timeZone !== undefined && c.transforms.dateFormat !== undefined));
+      const timed = (c: MappingColumn): boolean => c.transforms.dateFormat?.includes('HH') === true;
+      const targets = doc.columns.filter((c) => (phoneCountry !== undefined && isPhoneColumn(c)) || (settings.timeZone !== undefined && timed(c)));
       if (targets.length === 0) refuse('No column reads phones or dates with a time, so there is nothing to set.');
       for (const c of targets) {
         if (phoneCountry !== undefined && isPhoneColumn(c)) c.transforms.phoneCountry = phoneCountry;
-        if (settings.timeZone !== undefined && c.transforms.dateFormat !== undefined) c.transforms.timeZone = settings.timeZone;
+        if (settings.timeZone !== undefined && timed(c)) c.transforms.timeZone = settings.timeZone;
       }
       return `${targets.length} columns: ${describeSettings({ ...settings, phoneCountry })}`;
     }
@@ -302,28 +316,11 @@ function typeOf(doc: MappingDocument, schema: TwentySchema, d: Destination): str
   return schema.field(d.object, d.field)?.type;
 }
 
-/** Value types (the reader's profile) each destination can take; a type not listed takes anything. */
-const ACCEPTED_VALUES: Record<string, readonly string[]> = {
-  EMAILS: ['email'],
-  DATE: ['date', 'datetime'],
-  DATE_TIME: ['date', 'datetime'],
-  NUMBER: ['number', 'money'],
-  NUMERIC: ['number', 'money'],
-  CURRENCY: ['number', 'money'],
-  RATING: ['number', 'enumeration'],
-  BOOLEAN: ['boolean'],
-  'PHONES.primaryPhoneNumber': ['phone', 'number'],
-  'PHONES.additionalPhones': ['phone', 'number'],
-  'LINKS.primaryLinkUrl': ['url', 'text'],
-};
-
 /** Refuses a destination the column's values cannot go to: emails into a date, names into a number... */
 function checkValuesFit(column: MappingColumn, type: string | undefined, d: Destination): void {
   if (type === undefined || d.kind === 'skip') return;
   const valueType = column.profile.valueType;
-  if (valueType === 'empty') return;
-  const accepted = ACCEPTED_VALUES[d.subfield ? `${type}.${d.subfield}` : type] ?? (d.subfield ? undefined : ACCEPTED_VALUES[type]);
-  if (accepted === undefined || accepted.includes(valueType)) return;
+  if (valuesFit(type, d.subfield, valueType)) return;
   refuse(`${column.id} holds ${valueType} values (e.g. ${column.profile.samples.slice(0, 2).map((s) => JSON.stringify(s.slice(0, 40))).join(', ') || 'none shown'}), which ${describeDestination(d)} (${type}) cannot take.`);
 }
 
@@ -375,6 +372,26 @@ function optionsFrom(columns: readonly MappingColumn[], type: string): PlannedCu
     values.push(...(c.profile.values ?? []));
   }
   return planOptions(values);
+}
+
+/**
+ * A column sent to a choice field brings its values as options: added to a planned field's options, or listed for
+ * a field already in Twenty (exists: true) so the ones it lacks are created before the import.
+ */
+function planChoiceOptions(doc: MappingDocument, schema: TwentySchema, column: MappingColumn, d: Destination): void {
+  if (d.kind === 'skip') return;
+  const name = d.kind === 'new-field' ? d.name : d.field;
+  const type = typeOf(doc, schema, d);
+  if (type === undefined || !isChoice(type)) return;
+  let plan = doc.customFields.find((f) => f.object === d.object && f.name === name);
+  if (!plan) {
+    const existing = schema.field(d.object, name);
+    if (!existing?.isCustom) return; // a standard select (an opportunity's stage) keeps the options it has
+    plan = { object: d.object, name, label: existing.label, type: type as PlannedCustomField['type'], description: existing.label, isUnique: false, exists: true, options: planOptions([], existing.options ?? []) };
+    doc.customFields.push(plan);
+  }
+  const values = column.profile.values ?? column.profile.samples;
+  plan.options = planOptions(values, plan.options ?? []);
 }
 
 function isPhoneColumn(c: MappingColumn): boolean {

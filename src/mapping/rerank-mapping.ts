@@ -9,22 +9,12 @@ import type { CandidateField } from './baseline-twenty-matcher.js';
 import { describeDestination, pruneUnusedPlans, type Destination, type MappingColumn, type MappingDocument } from './document.js';
 import { rerankWithLlm, type LlmOptions, type RerankColumn, type RerankResult } from './llm-rerank.js';
 import { candidatesFromSchema } from './schema-fields.js';
+import { valuesFit } from './value-fit.js';
 
 /** Beyond the current pick and its alternatives, this many other fields of the workspace are offered. */
 const EXTRA_FIELDS = 6;
 
-/** Value types (the reader's profile) that a field type cannot hold: not offered to the model for such a column. */
-const REFUSES: Record<string, readonly string[]> = {
-  EMAILS: ['phone', 'date', 'datetime', 'number', 'money', 'boolean', 'url'],
-  PHONES: ['email', 'date', 'datetime', 'boolean', 'url'],
-  DATE_TIME: ['email', 'phone', 'number', 'money', 'boolean', 'url', 'text', 'long-text', 'enumeration', 'multi-value'],
-  DATE: ['email', 'phone', 'number', 'money', 'boolean', 'url', 'text', 'long-text', 'enumeration', 'multi-value'],
-  CURRENCY: ['email', 'phone', 'date', 'datetime', 'boolean', 'url', 'text', 'long-text', 'multi-value'],
-  NUMBER: ['email', 'phone', 'date', 'datetime', 'boolean', 'url', 'text', 'long-text', 'multi-value'],
-  BOOLEAN: ['email', 'phone', 'date', 'datetime', 'number', 'money', 'url', 'text', 'long-text', 'multi-value'],
-};
-
-const fits = (field: CandidateField, valueType: string): boolean => !(REFUSES[field.type ?? '']?.includes(valueType) ?? false);
+const fits = (field: CandidateField, valueType: string): boolean => field.type === undefined || valuesFit(field.type, field.subfield, valueType);
 
 const keyOf = (d: Destination): string => (d.kind === 'skip' ? 'skip' : describeDestination(d));
 
@@ -82,7 +72,6 @@ export async function rerankMapping(document: MappingDocument, schema: TwentySch
     column.destination = offer.destination.kind === 'skip' ? { kind: 'skip', reason: `LLM: ${pick.reason}` } : offer.destination;
     column.reason = `LLM: ${pick.reason}`;
     column.tier = 'suggested';
-    column.transforms = offer.destination.kind === 'skip' ? {} : column.transforms;
     applied++;
   }
   pruneUnusedPlans(doc);

@@ -3,7 +3,7 @@
  * engine grows, its plan and journal). Files are replaced atomically (written aside, flushed, renamed), so a crash
  * leaves either the old document or the new one, never half of one.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -63,7 +63,8 @@ export class MigrationStore {
 
 /** Writes a file so that readers see the old content or the new, never a mix: temp file, fsync, rename. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
+  // One temporary file per write: two saves at once must not write into the same one.
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(text, 'utf8');

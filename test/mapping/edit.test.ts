@@ -132,7 +132,7 @@ describe('map', () => {
   it('refuses a field already filled by another column of the same dataset, naming that column', () => {
     refuse(doc, { op: 'map', column: 'leads:last_name2', field: 'name', subfield: 'lastName' }, [/person\.name\.lastName is already filled by leads:last_name\. /, /Map or skip that column first/]);
     refuse(doc, { op: 'map', column: 'leads:bio', field: 'middleName' }, [/person\.middleName \(new\) is already filled by leads:middle_name\. /, /Map or skip that column first/]);
-    refuse(doc, { op: 'map', column: 'leads:bio', field: 'emails', subfield: 'primaryEmail' }, [/person\.emails\.primaryEmail is already filled by leads:email\. /]);
+    refuse(doc, { op: 'map', column: 'leads:referring_id', field: 'phones', subfield: 'primaryPhoneNumber' }, [/person\.phones\.primaryPhoneNumber is already filled by leads:phone\. /]);
   });
 
   it('accepts a field filled by a column of another dataset', () => {
@@ -215,15 +215,17 @@ describe('map', () => {
 });
 
 describe('skip', () => {
-  it('skips with a reason, clears the transforms and drops the plan', () => {
+  it('skips with a reason and keeps the transforms, so mapping it back needs none set again', () => {
     const { document, change } = accept(doc, { op: 'skip', column: 'leads:date_joined', reason: '  old join dates are wrong  ' });
     const c = column(document, 'leads:date_joined');
     expect(column(doc, 'leads:date_joined').transforms.dateFormat).toBeDefined();
     expect(c.destination).toEqual({ kind: 'skip', reason: 'old join dates are wrong' });
     expect(c.reason).toBe('old join dates are wrong');
-    expect(c.transforms).toEqual({});
+    expect(c.transforms).toEqual(column(doc, 'leads:date_joined').transforms);
     expect(c.edited).toBe(true);
     expect(change).toBe('leads:date_joined skipped');
+    const back = accept(document, { op: 'map', column: 'leads:date_joined', field: 'createdAt' }).document;
+    expect(column(back, 'leads:date_joined').transforms).toEqual(column(doc, 'leads:date_joined').transforms);
   });
 
   it('skips without a reason (or a blank one) as "skipped by the user"', () => {
@@ -410,7 +412,7 @@ describe('retype', () => {
   });
 
   it('refuses the five-column address field as TEXT', () => {
-    refuse(doc, { op: 'retype', object: 'person', field: 'address', type: 'TEXT' }, [/5 columns fill person\.address/, /address, city, zip, state, country/, /a TEXT field holds one value/, /Map or skip the others first/]);
+    refuse(doc, { op: 'retype', object: 'person', field: 'address', type: 'TEXT' }, [/5 columns of the leads export fill person\.address/, /address, city, zip, state, country/, /a TEXT field holds one value/, /Map or skip the others first/]);
   });
 
   it('refuses kartraLeadId as NUMBER', () => {
@@ -582,5 +584,34 @@ describe('a sequence of edits', () => {
     // a refused edit in the middle leaves the document where it was
     refuse(current, { op: 'rename', object: 'person', field: 'kartraLeadId', name: 'leadId' }, [/cannot be renamed/]);
     expect(accept(current, { op: 'skip', column: 'leads:bio' }).document.version).toBe(11);
+  });
+});
+
+describe('value checks on composite parts, fields shared across exports, choice options', () => {
+  it('refuses text values into an EMAILS part, and creating an EMAILS or CURRENCY field from text', () => {
+    refuse(doc, { op: 'map', column: 'leads:bio', field: 'emails', subfield: 'additionalEmails' }, [/leads:bio holds text values/]);
+    refuse(doc, { op: 'create', column: 'leads:middle_name', type: 'EMAILS', name: 'middleEmail' }, [/holds text values/]);
+    refuse(doc, { op: 'create', column: 'transactions:Buyer_Name', type: 'CURRENCY', name: 'buyerMoney' }, [/holds text values/]);
+  });
+
+  it('retypes a field that two exports fill with one column each', () => {
+    const { document } = accept(doc, { op: 'retype', object: 'opportunity', field: 'pricePoint', type: 'NUMBER' });
+    expect(plan(document, 'opportunity', 'pricePoint')?.type).toBe('NUMBER');
+  });
+
+  it('refuses a composite retype that would put several columns on one part', () => {
+    const three = accept(accept(doc, { op: 'skip', column: 'leads:address' }).document, { op: 'skip', column: 'leads:country' }).document;
+    refuse(three, { op: 'retype', object: 'person', field: 'address', type: 'LINKS' }, [/no separate part for each of city, zip, state/]);
+    refuse(doc, { op: 'retype', object: 'person', field: 'address', type: 'EMAILS' }, [/no separate part/]);
+  });
+
+  it('adds the values of a column mapped to a planned SELECT to its options', () => {
+    const { document } = accept(doc, { op: 'map', column: 'subscriptions:Recurrence_Term', field: 'transactionType' });
+    const sources = new Set(plan(document, 'opportunity', 'transactionType')!.options!.flatMap((o) => o.sources));
+    for (const v of column(doc, 'subscriptions:Recurrence_Term').profile.values!) expect(sources.has(v)).toBe(true);
+  });
+
+  it('says in the history exactly what a transform set', () => {
+    expect(accept(doc, { op: 'transform', column: 'leads:date_joined', timeZone: 'Europe/Paris' }).change).toBe('leads:date_joined: timeZone Europe/Paris');
   });
 });

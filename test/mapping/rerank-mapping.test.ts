@@ -138,9 +138,11 @@ describe('rerankMapping: success', () => {
     // A field another column of the dataset already fills is not offered.
     expect(keys).not.toContain('person.emails.primaryEmail');
     expect(keys).not.toContain('person.name.firstName');
+    // Nor a field its values cannot go to (free text into phones or emails): the same rule as a user's edit.
+    expect(keys.filter((k) => /\.(phones|emails)\.(additionalPhones|primaryPhoneNumber|additionalEmails)$/.test(k))).toEqual([]);
   });
 
-  it('a pick of "skip" sets a skip destination with the LLM reason and clears the transforms', async () => {
+  it('a pick of "skip" sets a skip destination with the LLM reason and keeps how the values read', async () => {
     const input = structuredClone(doc);
     column(input, 'leads:interests').transforms = { separator: ';' }; // a list column: how its cells split
     const { options } = await fake(answerByHeader({ interests: 'skip' }));
@@ -148,7 +150,7 @@ describe('rerankMapping: success', () => {
     const interests = column(out, 'leads:interests');
     expect(interests.destination).toEqual({ kind: 'skip', reason: expect.stringMatching(/^LLM: /) });
     expect(interests.tier).toBe('suggested');
-    expect(interests.transforms).toEqual({});
+    expect(interests.transforms).toEqual({ separator: ';' });
     expect(out.customFields.some((f) => f.name === 'interests')).toBe(false);
     expect(out.llm).toMatchObject({ outcome: 'ok' });
   });
