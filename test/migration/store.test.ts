@@ -238,6 +238,17 @@ describe('MigrationStore: save and load', () => {
 });
 
 describe('writeFileAtomic', () => {
+  it('two saves of one file at once leave one of them whole, never a mix, and no temp file', async () => {
+    const dir = await mkdtemp(join(home, 'concurrent-'));
+    const path = join(dir, MAPPING_FILE);
+    const a = 'a'.repeat(2_000_000);
+    const b = 'b'.repeat(1_000);
+    const results = await Promise.allSettled([writeFileAtomic(path, a), writeFileAtomic(path, b)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect([a, b]).toContain(await readFile(path, 'utf8'));
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('leaves no *.tmp behind and replaces the content whole (a shorter text leaves no tail)', async () => {
     const dir = await mkdtemp(join(home, 'atomic-'));
     const path = join(dir, 'file.json');
