@@ -14,7 +14,9 @@ import { DEFAULT_CORPUS_DIR, loadCorpus, type LoadedCorpusFile } from '../src/ma
 import { baselinePredictions } from '../src/mapping/baseline-twenty-matcher.js';
 import { formatScore, scoreCorpus, sameDestination, type Prediction } from '../src/mapping/score.js';
 import { describe, isKartraColumn, proposeMapping } from '../src/mapping/propose.js';
+import { isKartraExport } from '../src/mapping/build.js';
 import { ColumnProfiler } from '../src/kartra/profile.js';
+import { detectKind } from '../src/kartra/kind.js';
 
 const HELD_OUT_DIR = `${DEFAULT_CORPUS_DIR}/held-out`;
 const HELD_OUT_2_DIR = `${DEFAULT_CORPUS_DIR}/held-out-2`;
@@ -26,10 +28,17 @@ function profiledType(header: string, samples: readonly string[]): string {
   return profiler.result().type;
 }
 
+/** What the reader would take the export for, from its header alone, as the product decides it. */
+function kartraKind(file: LoadedCorpusFile): { kartra: boolean; subscriptions: boolean } {
+  const { kind, confidence } = detectKind(`${file.name}.csv`, file.columns.map((c) => c.header), true);
+  return { kartra: isKartraExport(kind, confidence), subscriptions: kind === 'subscriptions' };
+}
+
 const proposer = (file: LoadedCorpusFile): Prediction[] =>
   proposeMapping(
     file.object,
     file.columns.map((c) => ({ ...c, valueType: profiledType(c.header, c.samples) })),
+    kartraKind(file),
   ).map((p) => ({ tier: p.tier, destination: p.destination, score: p.score }));
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);

@@ -36,6 +36,16 @@ export const OBJECT_OF_DATASET: Record<ExportKind, TwentyObject> = {
   subscriptions: 'opportunity',
 };
 
+/**
+ * Whether the reader recognised an export as Kartra's own: only then are Kartra's column names evidence. Other tools
+ * share three of Kartra's five core lead columns (id, first_name, email), so a leads export needs more than that.
+ */
+export function isKartraExport(kind: ExportKind, confidence: number): boolean {
+  if (kind === 'transactions' || kind === 'subscriptions') return true;
+  return kind === 'leads' && confidence >= KARTRA_LEADS_CONFIDENCE;
+}
+const KARTRA_LEADS_CONFIDENCE = 0.75;
+
 /** One column of a dataset, its profile merged over the dataset's files. */
 export type DatasetColumn = {
   header: string;
@@ -123,7 +133,7 @@ export function buildMapping(options: BuildOptions): MappingDocument {
     const proposals = proposeMapping(
       object,
       profiled.map((c) => ({ header: c.header, samples: c.samples, valueType: c.valueType })),
-      { fields, subscriptions: dataset.kind === 'subscriptions' },
+      { fields, kartra: isKartraExport(dataset.kind, Math.min(...files.map((f) => f.kind.confidence))), subscriptions: dataset.kind === 'subscriptions' },
     );
     proposals.forEach((proposal, i) => columns.push(toColumn(dataset.kind, object, profiled[i]!, proposal, planner, fields)));
   }

@@ -80,6 +80,11 @@ export function valueKindOf(v: string): ValueKind {
   return 'text';
 }
 
+const BARE_DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(\/\S*)?$/i;
+
+/** A URL, a LinkedIn address or a bare domain ("initech.io"). */
+const looksLikeLink = (v: string): boolean => URL.test(v) || LINKEDIN.test(v) || BARE_DOMAIN.test(v);
+
 /** The kind every non-empty sample shares, or 'text' when they differ, 'empty' when there are none. */
 export function columnKind(samples: readonly string[]): ValueKind {
   const kinds = new Set(samples.map(valueKindOf).filter((k) => k !== 'empty'));
@@ -116,7 +121,8 @@ function accepts(d: Expected, customType?: string): readonly ValueKind[] | 'text
       case 'EMAILS': return ['email'];
       case 'PHONES': return ['phone', 'integer'];
       case 'ADDRESS': return ADDRESS_KINDS;
-      case 'LINKS': return ['url', 'text'];
+      // A handle ("@ana") is not a link: Twenty would keep it as a broken URL.
+      case 'LINKS': return ['url', 'linkedin'];
       case 'DATE': case 'DATE_TIME': return ['date', 'datetime'];
       default: return 'any';
     }
@@ -146,19 +152,22 @@ function accepts(d: Expected, customType?: string): readonly ValueKind[] | 'text
   }
 }
 
-/** Parts of an address: text, and numbers for postcodes. */
-const ADDRESS_KINDS: readonly ValueKind[] = ['text', 'multi', 'integer', 'salutation'];
+/** Parts of an address: text, numbers and phone-like postcodes ("02134-1234"). */
+const ADDRESS_KINDS: readonly ValueKind[] = ['text', 'multi', 'integer', 'phone', 'salutation'];
 
 /** Value kinds a plain text field (a name, a title, a company) must not receive. */
 const NOT_TEXT: readonly ValueKind[] = ['email', 'phone', 'callingCode', 'date', 'datetime', 'boolean', 'linkedin', 'url', 'money', 'integer', 'number'];
 
 /** Why the column's values cannot go to the destination, or null when they can. */
-function veto(d: Expected, kind: ValueKind, header: string, customType?: string): string | null {
+function veto(d: Expected, kind: ValueKind, header: string, linkless: boolean, customType?: string): string | null {
   if (kind === 'empty') return null;
   const ok = accepts(d, customType);
   // Dates are recognisable: a date destination whose values are not dates is refuted.
   if (Array.isArray(ok) && ok.includes('date') && (kind === 'text' || kind === 'multi')) return `the values are not dates, which ${describe(d)} needs`;
   if (customType !== undefined && Array.isArray(ok) && (kind === 'text' || kind === 'multi')) return `the values are text, which the ${customType} field ${describe(d)} cannot hold`;
+  // Links are recognisable too: a column where nothing looks like a link (handles, names) is not one; Twenty would
+  // store its values as broken URLs. A few handles among URLs and bare domains do not refute it.
+  if (linkless && Array.isArray(ok) && !ok.includes('text') && (ok.includes('url') || ok.includes('linkedin'))) return `no value is a link, which ${describe(d)} needs`;
   if (kind === 'text' || kind === 'multi') return null;
   if (ok === 'any') return null;
   const phrase = KIND_PHRASE[kind] ?? kind;
@@ -444,7 +453,7 @@ function candidatesOf(
   fuse: Fuse<FuseDoc>,
   /** The fields offered, by destination key; the value is the type of a custom field already in the workspace. */
   fieldKeys: Map<string, string | undefined>,
-  subscriptions: boolean,
+  kartra: { ownExport: boolean; subscriptions: boolean },
 ): { list: Candidate[]; vetoes: string[]; kind: ValueKind } {
   const { header, samples } = column;
   const sampled = columnKind(samples);
@@ -458,6 +467,8 @@ function candidatesOf(
       : (sampled === 'multi' || sampled === 'phone') && column.valueType !== undefined && profiled !== sampled
         ? (profiled ?? 'text')
         : sampled;
+  const filled = samples.map((v) => v.trim()).filter(Boolean);
+  const linkless = filled.length > 0 && !filled.some(looksLikeLink);
   const list: Candidate[] = [];
   const add = (c: Candidate): void => {
     if (isStandard(c.destination) && !fieldKeys.has(destKey(c.destination)) && c.destination.field !== 'createdAt') return;
@@ -465,7 +476,7 @@ function candidatesOf(
   };
 
   // (1) Kartra's own columns.
-  if (object === 'person') {
+  if (object === 'person' && kartra.ownExport) {
     const lead = kartraLeadFieldOf(header);
     if (lead) {
       const d = KARTRA_LEAD_DESTINATIONS[lead];
@@ -473,8 +484,8 @@ function candidatesOf(
       add({ destination: d, score: 1, tier: 'exact', reason });
     }
   }
-  if (object === 'opportunity') {
-    const t = kartraOpportunityColumn(header, subscriptions);
+  if (object === 'opportunity' && kartra.ownExport) {
+    const t = kartraOpportunityColumn(header, kartra.subscriptions);
     if (t !== undefined) {
       if (typeof t === 'string') add({ destination: SKIP, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`: ${t}` });
       else add({ destination: t, score: 1, tier: 'exact', reason: `Kartra transaction column \`${header}\`` });
@@ -533,7 +544,7 @@ function candidatesOf(
   const vetoes: string[] = [];
   const kept: Candidate[] = [];
   for (const c of list) {
-    const why = veto(c.destination, kind, header, c.destination.kind === 'field' ? fieldKeys.get(destKey(c.destination)) : undefined);
+    const why = veto(c.destination, kind, header, linkless, c.destination.kind === 'field' ? fieldKeys.get(destKey(c.destination)) : undefined);
     if (why) vetoes.push(`${describe(c.destination)}: ${why}`);
     else kept.push(c);
   }
@@ -556,8 +567,37 @@ function candidatesOf(
   return { list: kept, vetoes, kind };
 }
 
+/** Secondary parts and the primary one they stand behind. */
+const PRIMARY_OF: readonly (readonly [secondary: string, primary: string, field: string])[] = [
+  ['additionalEmails', 'primaryEmail', 'emails'],
+  ['additionalPhones', 'primaryPhoneNumber', 'phones'],
+];
+
+/**
+ * A second email or phone is second to something: when no column fills the primary part, the column picked for the
+ * additional part fills the primary one instead ("Emails" alone is the person's email).
+ */
+function promoteToPrimary(object: TwentyObject, chosen: Map<number, Candidate>, taken: Set<string>): void {
+  for (const [secondary, primary, field] of PRIMARY_OF) {
+    const primaryKey = destKey(f(object, field, primary));
+    if (taken.has(primaryKey)) continue;
+    for (const [col, c] of chosen) {
+      if (c.destination.kind !== 'field' || c.destination.subfield !== secondary) continue;
+      chosen.set(col, { ...c, destination: f(object, field, primary), reason: `${c.reason}; no other column gives the ${primary === 'primaryEmail' ? 'main email' : 'main phone'}, so this one does` });
+      taken.delete(destKey(c.destination));
+      taken.add(primaryKey);
+      break;
+    }
+  }
+}
+
 export type ProposeOptions = {
   fields?: readonly CandidateField[];
+  /**
+   * The export is one of Kartra's own (the reader recognised a leads, transactions or subscriptions export): only then
+   * are Kartra's column names evidence. A "state" column in another tool's export may be anything. Default true.
+   */
+  kartra?: boolean;
   /** The export is Kartra's subscriptions report: its own columns (Status, Payments left...) are known exactly. */
   subscriptions?: boolean;
 };
@@ -571,7 +611,8 @@ export function proposeMapping(object: TwentyObject, columns: readonly ProposeCo
       .map((c) => [destKey(c.subfield === undefined ? f(c.object, c.field) : f(c.object, c.field, c.subfield)), c.custom ? c.type : undefined] as const),
   );
   const fuse = fuseFor(object, fields);
-  const perColumn = columns.map((c) => candidatesOf(object, c, fuse, fieldKeys, options.subscriptions ?? false));
+  const kartra = { ownExport: options.kartra ?? true, subscriptions: options.subscriptions ?? false };
+  const perColumn = columns.map((c) => candidatesOf(object, c, fuse, fieldKeys, kartra));
 
   // Global assignment: every (column, destination) pair, best first; a standard field goes to one column only.
   const all = perColumn.flatMap((p, col) => p.list.map((c) => ({ col, c })));
@@ -587,6 +628,7 @@ export function proposeMapping(object: TwentyObject, columns: readonly ProposeCo
     }
     chosen.set(col, c);
   }
+  promoteToPrimary(object, chosen, taken);
 
   return columns.map((column, i) => {
     const p = perColumn[i]!;

@@ -159,3 +159,39 @@ describe('proposeMapping: unknown columns', () => {
     expect(customPlan('Record ID', ['1001'], 'integer').destination).toMatchObject({ type: 'TEXT' });
   });
 });
+
+describe('proposeMapping: what counts as evidence in whose export', () => {
+  it("reads Kartra's column names only in Kartra's own exports: a 'state' column elsewhere is no address part", () => {
+    const columns = [{ header: 'state', samples: ['active', 'cancelled', 'active'] }];
+    expect(proposeMapping('person', columns)[0]!.tier).toBe('exact');
+    const elsewhere = proposeMapping('person', columns, { kartra: false })[0]!;
+    expect(elsewhere.tier).not.toBe('exact');
+  });
+
+  it("knows the subscriptions report's own columns only in that report", () => {
+    const status = [{ header: 'Status', samples: ['Active', 'Cancelled'] }];
+    expect(proposeMapping('opportunity', status, { subscriptions: true })[0]!).toMatchObject({ tier: 'exact', destination: { kind: 'custom', name: 'subscriptionStatus' } });
+    expect(proposeMapping('opportunity', status)[0]!.tier).not.toBe('exact');
+  });
+
+  it('never plans handles as links: a Twitter column of @handles becomes text', () => {
+    const [twitter] = proposeMapping('person', [{ header: 'twitter', samples: ['@danawhit', 'aishabello', '@k_ng'] }]);
+    expect(twitter!.destination).toMatchObject({ kind: 'custom', type: 'TEXT' });
+    const [links] = proposeMapping('person', [{ header: 'twitter', samples: ['https://twitter.com/danawhit', 'https://x.com/k_ng'] }]);
+    expect(links!.destination).toMatchObject({ kind: 'custom', type: 'LINKS' });
+  });
+
+  it('an export with only an additional-looking email column gives the main email', () => {
+    const [emails] = proposeMapping('person', [
+      { header: 'Name', samples: ['Ana Ruiz', 'Bo Lin'] },
+      { header: 'Additional Emails', samples: ['ana@example.com', 'bo@example.org'] },
+    ]).slice(1);
+    expect(emails!.destination).toEqual({ kind: 'field', object: 'person', field: 'emails', subfield: 'primaryEmail' });
+    expect(emails!.reason).toMatch(/no other column gives the main email/);
+  });
+
+  it('a postcode with a dash is still a postcode, not a phone number', () => {
+    const [zip] = proposeMapping('company', [{ header: 'Zip code', samples: ['02134-1234', '10001-0001', '94105-2211'] }]);
+    expect(zip!.destination).toEqual({ kind: 'field', object: 'company', field: 'address', subfield: 'addressPostcode' });
+  });
+});
