@@ -334,11 +334,11 @@ function mergeOptions(into: PlannedOption[], more: PlannedOption[]): PlannedOpti
   return merged;
 }
 
-/** "business_type" → "Business type"; headers that are already words stay as they are. */
+/** "business_type" → "Business type", "Base_Price (USD)" → "Base Price (USD)"; headers of words stay as they are. */
 function readableLabel(header: string): string {
   const label = cleanLabel(header);
-  if (!/^[a-z0-9_]+$/.test(label)) return label;
-  const words = label.replace(/_+/g, ' ').trim();
+  if (!label.includes('_')) return label;
+  const words = label.replace(/_+/g, ' ').replace(/\s+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
