@@ -21,7 +21,7 @@ import {
   type PlannedCustomField,
   type Transforms,
 } from './document.js';
-import { ADDRESS_SUBFIELDS, FIELD_LABELS, GDPR_STATUS_MEANINGS, KARTRA_TIME_ZONE, UNIQUE_KEYS } from './kartra-decisions.js';
+import { ADDRESS_SUBFIELDS, COMPANY_KEY, FIELD_LABELS, GDPR_STATUS_MEANINGS, KARTRA_TIME_ZONE, PHONE_AS_WRITTEN, isRecordKey } from './kartra-decisions.js';
 import { optionValueOf, planOptions, type PlannedOption } from './options.js';
 import { camelName, kartraLeadFieldOf, proposeMapping, type Proposal } from './propose.js';
 import { candidatesFromSchema, PRIMARY_SUBFIELD } from './schema-fields.js';
@@ -137,6 +137,7 @@ export function buildMapping(options: BuildOptions): MappingDocument {
     );
     proposals.forEach((proposal, i) => columns.push(toColumn(dataset.kind, object, profiled[i]!, proposal, planner, fields)));
   }
+  requireEngineFields(planner, columns, inspection);
   return {
     format: MAPPING_FORMAT,
     formatVersion: MAPPING_FORMAT_VERSION,
@@ -150,6 +151,23 @@ export function buildMapping(options: BuildOptions): MappingDocument {
     customFields: planner.planned(),
     history: [{ version: 1, at: now, change: 'proposed' }],
   };
+}
+
+/**
+ * Fields the import itself needs beyond the columns: the key companies are found again by, when a column links
+ * people or opportunities to companies; and a text field for phones that are not valid numbers (kept as written,
+ * never dropped), when the reader found any.
+ */
+function requireEngineFields(planner: CustomFieldPlanner, columns: readonly MappingColumn[], inspection: Inspection): void {
+  const fills = (object: string, field: string): boolean =>
+    columns.some((c) => c.destination.kind === 'field' && c.destination.object === object && c.destination.field === field);
+  if (fills('person', 'company') || fills('opportunity', 'company')) {
+    planner.require({ object: 'company', name: COMPANY_KEY, type: 'TEXT', label: FIELD_LABELS[COMPANY_KEY]!, description: 'The normalised company name the Kartra migration found this company by' });
+  }
+  const unparseable = inspection.datasets.some((d) => (d.findingCounts.unparseable_phone ?? 0) > 0);
+  if (unparseable && (columns.some((c) => c.destination.kind !== 'skip' && c.destination.subfield === 'primaryPhoneNumber' && c.object === 'person'))) {
+    planner.require({ object: 'person', name: PHONE_AS_WRITTEN, type: 'TEXT', label: FIELD_LABELS[PHONE_AS_WRITTEN]!, description: 'A phone from Kartra that is not a valid number, kept as written' });
+  }
 }
 
 function toColumn(
@@ -272,6 +290,14 @@ export class CustomFieldPlanner {
     return note === undefined ? { destination } : { destination, note };
   }
 
+  /** A field the import needs whatever the columns say (a record key, the phone-as-written field). */
+  require(spec: { object: TwentyObject; name: string; type: CustomType; label: string; description: string }): void {
+    const key = `${spec.object}.${spec.name}`;
+    if (this.fields.has(key)) return;
+    const existing = this.schema.field(spec.object, spec.name);
+    this.fields.set(key, { ...spec, isUnique: isRecordKey(spec.object, spec.name), exists: existing !== undefined, fillers: new Set() });
+  }
+
   /**
    * A column mapped to a choice field that is already in the workspace: the field is listed (exists: true) with the
    * options the column's values need, so the options it lacks are added before the import.
@@ -295,7 +321,7 @@ export class CustomFieldPlanner {
       label,
       type: request.type,
       description: `From the Kartra ${request.dataset} export, column "${cleanLabel(request.column.header)}"`,
-      isUnique: UNIQUE_KEYS[request.object] === name,
+      isUnique: isRecordKey(request.object, name),
       ...(options === undefined ? {} : { options }),
       exists,
       fillers: new Set<string>(),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TAG_COLORS } from '../twenty-contract.js';
 import { CUSTOM_FIELD_TYPES, TWENTY_OBJECTS } from './corpus.js';
+import { isImportField } from './kartra-decisions.js';
 import { TIERS } from './score.js';
 
 export const MAPPING_FORMAT = 'kartra-twenty-mapping';
@@ -161,6 +162,7 @@ export const sameDestination = (a: Destination, b: Destination): boolean =>
 export function pruneUnusedPlans(doc: MappingDocument): void {
   doc.customFields = doc.customFields.filter(
     (f) =>
+      isImportField(f.object, f.name) ||
       doc.columns.some((c) => c.destination.kind !== 'skip' && c.destination.object === f.object && (c.destination.kind === 'new-field' ? c.destination.name : c.destination.field) === f.name),
   );
 }

@@ -23,7 +23,7 @@ import {
   type MappingDocument,
   type PlannedCustomField,
 } from './document.js';
-import { UNIQUE_KEYS } from './kartra-decisions.js';
+import { isRecordKey } from './kartra-decisions.js';
 import { planOptions } from './options.js';
 import { camelName } from './propose.js';
 import { valuesFit } from './value-fit.js';
@@ -155,7 +155,7 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
       changes.push(`label "${plan.label}"`);
     }
     if (edit.name !== undefined && edit.name !== plan.name) {
-      if (UNIQUE_KEYS[plan.object] === plan.name) refuse(`${plan.object}.${plan.name} is the migration's key for finding records again; it cannot be renamed.`);
+      if (isRecordKey(plan.object, plan.name)) refuse(`${plan.object}.${plan.name} is the migration's key for finding records again; it cannot be renamed.`);
       checkNewName(doc, schema, plan.object, edit.name);
       for (const c of doc.columns) {
         if (c.destination.kind === 'new-field' && c.destination.object === plan.object && c.destination.name === plan.name) c.destination.name = edit.name;
@@ -168,7 +168,7 @@ const EDITS: { [K in MappingEdit['op']]: Handler<EditOf<K>> } = {
 
   retype(doc, edit) {
     const plan = findPlan(doc, edit.object, edit.field);
-    if (UNIQUE_KEYS[plan.object] === plan.name && edit.type !== 'TEXT') refuse(`${plan.object}.${plan.name} is the migration's key and stays TEXT.`);
+    if (isRecordKey(plan.object, plan.name) && edit.type !== 'TEXT') refuse(`${plan.object}.${plan.name} is the migration's key and stays TEXT.`);
     const feeders = doc.columns.filter((c) => c.destination.kind === 'new-field' && c.destination.object === plan.object && c.destination.name === plan.name);
     // Within one export each column fills its own field, or its own part of a composite field.
     const retargeted = new Map<MappingColumn, Destination>();

@@ -4,19 +4,38 @@
  * address column fills, the meanings of the GDPR status codes, and the time zone of Kartra's dates.
  */
 import type { LeadField } from '../kartra/columns.js';
+import type { ExportKind } from '../kartra/kind.js';
 import type { TwentyObject } from './corpus.js';
 
 /** Kartra writes its dates without an offset, in US-Eastern wall-clock time (kartra-exports.md §1.4). */
 export const KARTRA_TIME_ZONE = 'America/New_York';
 
 /**
- * The external ids of the records a migration writes. Unique, so upserts, resume and rollback can match on them.
- * (A transaction's `lead_id` is not unique on opportunities: a lead buys many times.)
+ * The field each Kartra export's records are found again by: unique in Twenty, so upserts, resume and rollback match
+ * on it. Subscriptions get their own key: a payment's subscription id is not unique (a subscription has many
+ * payments), so transactions keep theirs in `paymentSubscriptionId`.
  */
-export const UNIQUE_KEYS: Partial<Record<TwentyObject, string>> = {
-  person: 'kartraLeadId',
-  opportunity: 'kartraTransactionId',
+export const RECORD_KEYS: Partial<Record<ExportKind, { object: TwentyObject; field: string }>> = {
+  leads: { object: 'person', field: 'kartraLeadId' },
+  transactions: { object: 'opportunity', field: 'kartraTransactionId' },
+  subscriptions: { object: 'opportunity', field: 'kartraSubscriptionId' },
 };
+
+/** Companies come from the leads' company column: found again by their normalised name, kept in this field. */
+export const COMPANY_KEY = 'kartraCompanyKey';
+
+/** Where a phone that is not a valid number is kept, as written, so it is never dropped. */
+export const PHONE_AS_WRITTEN = 'kartraPhoneAsWritten';
+
+/** Fields the import needs whatever the columns say; kept in a mapping even when no column fills them. */
+export function isImportField(object: TwentyObject, field: string): boolean {
+  return (object === 'company' && field === COMPANY_KEY) || (object === 'person' && field === PHONE_AS_WRITTEN);
+}
+
+/** Whether a field is one of the migration's record keys (unique TEXT, never renamed or retyped). */
+export function isRecordKey(object: TwentyObject, field: string): boolean {
+  return (object === 'company' && field === COMPANY_KEY) || Object.values(RECORD_KEYS).some((k) => k.object === object && k.field === field);
+}
 
 /** Kartra's address columns fill one ADDRESS field, each its own part. */
 export const ADDRESS_SUBFIELDS: Partial<Record<LeadField, string>> = {
@@ -59,6 +78,9 @@ export const FIELD_LABELS: Record<string, string> = {
   gdprLeadCommunications: 'GDPR communications',
   kartraTransactionId: 'Kartra transaction ID',
   kartraSubscriptionId: 'Kartra subscription ID',
+  paymentSubscriptionId: 'Kartra subscription ID (of this payment)',
+  kartraCompanyKey: 'Kartra company key',
+  kartraPhoneAsWritten: 'Phone as written in Kartra',
   kartraAffiliateId: 'Kartra affiliate ID',
   kartraJvId: 'Kartra JV partner ID',
   transactionType: 'Transaction type',

@@ -306,7 +306,7 @@ export const KARTRA_TRANSACTION_DESTINATIONS: Record<string, Expected | string> 
   processor: custom('SELECT', 'processor'),
   processor_transaction_id: custom('TEXT', 'processorTransactionId'),
   processor_subscription_id: custom('TEXT', 'processorSubscriptionId'),
-  subscription_id: custom('TEXT', 'kartraSubscriptionId'),
+  subscription_id: custom('TEXT', 'paymentSubscriptionId'),
   lead_id: custom('TEXT', 'kartraLeadId'),
   affiliate_id: custom('TEXT', 'kartraAffiliateId'),
   jv_id: custom('TEXT', 'kartraJvId'),
@@ -322,8 +322,10 @@ export const KARTRA_TRANSACTION_DESTINATIONS: Record<string, Expected | string> 
   rebill_reattempt: custom('BOOLEAN', 'rebillReattempt'),
 };
 
-/** The columns only a subscriptions export has (the others are shared with transactions), by transactionColumnKey. */
+/** The subscriptions report's own columns (the others mean what they mean in transactions), by transactionColumnKey. */
 export const KARTRA_SUBSCRIPTION_DESTINATIONS: Record<string, Expected> = {
+  // In the subscriptions report the subscription id is the record's key (in a payment, only a reference).
+  subscription_id: custom('TEXT', 'kartraSubscriptionId'),
   status: custom('SELECT', 'subscriptionStatus'),
   recurrence_term: custom('SELECT', 'recurrenceTerm'),
   start_date: custom('DATE', 'subscriptionStartDate'),
@@ -354,8 +356,8 @@ export function isKartraColumn(object: TwentyObject, header: string, subscriptio
  */
 function kartraOpportunityColumn(header: string, subscriptions = false): Expected | string | undefined {
   const key = transactionColumnKey(header);
-  if (TRANSACTION_COLUMN_KEYS.has(key)) return KARTRA_TRANSACTION_DESTINATIONS[key];
-  return subscriptions && Object.hasOwn(KARTRA_SUBSCRIPTION_DESTINATIONS, key) ? KARTRA_SUBSCRIPTION_DESTINATIONS[key] : undefined;
+  if (subscriptions && Object.hasOwn(KARTRA_SUBSCRIPTION_DESTINATIONS, key)) return KARTRA_SUBSCRIPTION_DESTINATIONS[key];
+  return TRANSACTION_COLUMN_KEYS.has(key) ? KARTRA_TRANSACTION_DESTINATIONS[key] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

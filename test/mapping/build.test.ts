@@ -280,8 +280,15 @@ describe('Kartra decisions', () => {
     const id = columnOf(doc, 'leads:id');
     expect(id.destination).toEqual({ kind: 'new-field', object: 'person', name: 'kartraLeadId' });
     expect(plannedOf(doc, 'person', 'kartraLeadId')).toMatchObject({ type: 'TEXT', isUnique: true, exists: false, label: 'Kartra lead ID' });
-    // The one unique key of each object.
-    expect(doc.customFields.filter((f) => f.isUnique).map((f) => `${f.object}.${f.name}`).sort()).toEqual(['opportunity.kartraTransactionId', 'person.kartraLeadId']);
+    // The key of each export's records, and the companies' key: the only unique fields.
+    expect(doc.customFields.filter((f) => f.isUnique).map((f) => `${f.object}.${f.name}`).sort()).toEqual([
+      'company.kartraCompanyKey',
+      'opportunity.kartraSubscriptionId',
+      'opportunity.kartraTransactionId',
+      'person.kartraLeadId',
+    ]);
+    // A payment's subscription id is not unique (a subscription has many payments): it has a field of its own.
+    expect(columnOf(doc, 'transactions:subscription_id').destination).toEqual({ kind: 'new-field', object: 'opportunity', name: 'paymentSubscriptionId' });
   });
 
   it.each([
@@ -379,7 +386,9 @@ describe('Kartra decisions', () => {
     expectValidOptions(processor);
     expectOptionsFromValues(processor, [...new Set(processors.flatMap((c) => c.profile.values!))]);
 
-    expect(columnOf(doc, 'subscriptions:Subscription ID').destination).toEqual(columnOf(doc, 'transactions:subscription_id').destination);
+    // The report's Subscription ID is its records' key; a payment's subscription id is a reference kept apart.
+    expect(columnOf(doc, 'subscriptions:Subscription ID').destination).toEqual({ kind: 'new-field', object: 'opportunity', name: 'kartraSubscriptionId' });
+    expect(columnOf(doc, 'transactions:subscription_id').destination).toEqual({ kind: 'new-field', object: 'opportunity', name: 'paymentSubscriptionId' });
     expect(columnOf(doc, 'subscriptions:Buyer Email').destination).toEqual({ kind: 'field', object: 'opportunity', field: 'pointOfContact' });
     expect(plannedOf(doc, 'opportunity', 'subscriptionStatus').type).toBe('SELECT');
   });
@@ -387,18 +396,20 @@ describe('Kartra decisions', () => {
   it('plans every custom field once per object, with a label and a description naming its column', () => {
     const keys = doc.customFields.map((f) => `${f.object}.${f.name}`);
     expect(new Set(keys).size).toBe(keys.length);
+    const forImport = ['company.kartraCompanyKey', 'person.kartraPhoneAsWritten'];
     for (const f of doc.customFields) {
       expect(f.label.length).toBeGreaterThan(0);
       expect(f.label.length).toBeLessThanOrEqual(63);
-      expect(f.description).toMatch(/^From the Kartra \S+ export, column "/);
+      if (!forImport.includes(`${f.object}.${f.name}`)) expect(f.description).toMatch(/^From the Kartra \S+ export, column "/);
       expect(f.exists).toBe(false);
       expectValidOptions(f);
       if (f.type === 'SELECT' || f.type === 'MULTI_SELECT') expect(f.options!.length).toBeGreaterThan(0);
       else expect(f.options).toBeUndefined();
     }
-    // Every new-field destination is planned, and every planned field is some column's destination.
+    // Every new-field destination is planned, and every planned field is some column's destination, or one the import
+    // needs: the companies' key (people link to companies) and the field keeping phones that are not valid numbers.
     const used = new Set(doc.columns.flatMap((c) => (c.destination.kind === 'new-field' ? [`${c.destination.object}.${c.destination.name}`] : [])));
-    expect([...used].sort()).toEqual([...keys].sort());
+    expect([...used, ...forImport].sort()).toEqual([...keys].sort());
   });
 });
 
