@@ -9,13 +9,16 @@ import iconv from 'iconv-lite';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES, type FindingCode } from '../src/kartra/findings.js';
+import { LEGAL_FORMS, companyKey } from '../src/samples/companies.js';
 import { csvRecord } from '../src/samples/csvSink.js';
 import { ExpectedSchema, type Expected } from '../src/samples/expected.js';
 import { countCellFindings, emptyCounts, rolesFor } from '../src/samples/findings.js';
 import { generateSamples } from '../src/samples/generate.js';
 import { LEAD_DATE_KEYS, leadKeys } from '../src/samples/leads.js';
+import { companyVariants } from '../src/samples/messy.js';
 import { makePerson } from '../src/samples/people.js';
 import { expectedE164 } from '../src/samples/phone.js';
+import { COMPANIES } from '../src/samples/vocab.js';
 
 /**
  * The sample generator. The files are checked as text and through csv-parse (never through the project's own
@@ -132,6 +135,31 @@ function splitCell(cell: string, sep: string, into: string[] = []): string[] {
   return into;
 }
 
+/** The documented company rule, written again character by character (the generator's uses regular expressions). */
+const FORMS = ['inc', 'incorporated', 'llc', 'ltd', 'limited', 'gmbh', 'sarl', 'sas', 'sa', 'bv', 'co', 'corp', 'corporation', 'plc', 'pty', 'ag'];
+function normaliseCompany(name: string): string {
+  let text = '';
+  for (const ch of name.normalize('NFKD').toLowerCase()) {
+    if (ch === '&') text += ' and ';
+    else if (/\s/.test(ch)) text += ' ';
+    else if (/[\p{L}\p{N}]/u.test(ch)) text += ch;
+  }
+  const words = text.split(' ').filter(Boolean);
+  if (words.length >= 2 && FORMS.includes(words[words.length - 1]!)) words.length -= 1;
+  return words.length === 0 ? name.trim() : words.join(' ');
+}
+
+/** Distinct companies of the kept rows, first spelling in file then line order. */
+function recomputeCompanies(people: Row[], companyAt: number): { count: number; names: string[] } {
+  const ordered = [...people].sort((a, b) => a.fileOrder - b.fileOrder || a.line - b.line);
+  const first = new Map<string, string>();
+  for (const row of ordered) {
+    const name = row.cells[companyAt]!.trim();
+    if (name !== '' && !first.has(normaliseCompany(name))) first.set(normaliseCompany(name), name);
+  }
+  return { count: first.size, names: [...first.values()] };
+}
+
 interface Recomputed {
   rows: number;
   rejects: string[];
@@ -140,6 +168,8 @@ interface Recomputed {
   tags: Map<Row, string[]>;
   lists: Map<Row, string[]>;
   findings: Record<FindingCode, number>;
+  companies: { count: number; names: string[] };
+  companyAt: number;
 }
 
 function recomputeLeads(set: SampleSet): Recomputed {
@@ -200,7 +230,9 @@ function recomputeLeads(set: SampleSet): Recomputed {
     tags.set(row, splitCell(row.cells[at.tags]!, sep));
     lists.set(row, splitCell(row.cells[at.lists]!, sep));
   }
-  return { rows: rows.length, rejects: rejects.sort(), duplicates: duplicates.sort(), people, tags, lists, findings };
+  const companyAt = col(header, 'company');
+  const companies = recomputeCompanies(people, companyAt);
+  return { rows: rows.length, rejects: rejects.sort(), duplicates: duplicates.sort(), people, tags, lists, findings, companies, companyAt };
 }
 
 // ---- the sets under test ----
@@ -271,6 +303,16 @@ describe('expected.json', () => {
       expect(p, `${row.file}:${row.line}`).toBeDefined();
       expect(p.tags).toEqual(r.tags.get(row));
       expect(p.lists).toEqual(r.lists.get(row));
+      expect(p.company).toBe(row.cells[r.companyAt]!.trim() || null);
+    }
+    expect(set.expected.companies).toEqual(r.companies);
+  });
+
+  it('opportunities are the distinct transactions and the subscriptions', () => {
+    for (const set of [clean, messy]) {
+      expect(set.expected.opportunities).toEqual({ fromTransactions: set.expected.transactions.distinctRows, fromSubscriptions: set.expected.subscriptions.rows });
+      expect(set.expected.opportunities.fromTransactions).toBeGreaterThan(0);
+      expect(set.expected.opportunities.fromSubscriptions).toBeGreaterThan(0);
     }
   });
 
@@ -291,6 +333,89 @@ describe('expected.json', () => {
     const big = await generate({ leads: 5001, seed: 2, messy: false });
     expect(big.expected.leads.people_detail).toBeUndefined();
     expect(big.expected.leads.people).toBe(5001);
+    // Companies are still counted, first spellings in file order: a clean set writes each company one way.
+    expect(new Set(big.expected.companies.names)).toEqual(new Set(COMPANIES));
+    expect(big.expected.companies.count).toBe(COMPANIES.length);
+    expect(big.expected.opportunities.fromTransactions).toBe(big.expected.transactions.distinctRows);
+  });
+});
+
+describe('companies', () => {
+  it.each([
+    ['Acme, Inc.', 'acme'],
+    ['ACME Inc', 'acme'],
+    ['Acme Incorporated', 'acme'],
+    ['Müller & Söhne GmbH', 'muller and sohne'],
+    ['Muller and Sohne G.m.b.H.', 'muller and sohne'],
+    ['Smith & Co.', 'smith and'],
+    ['Smith&Jones', 'smith and jones'],
+    ['Soluciones Rivera S.A. de C.V.', 'soluciones rivera sa de cv'],
+    ['Société Générale SA', 'societe generale'],
+    ['Koala Kids Learning Pty Ltd', 'koala kids learning pty'],
+    ['Inc.', 'inc'],
+    ['  Café \t  Olé  ', 'cafe ole'],
+    ['ＡＣＭＥ　Ｌｔｄ', 'acme'],
+    ['Co-op Foods', 'coop foods'],
+    ['🙂', '🙂'],
+  ])('companyKey(%j) is %j', (name, key) => {
+    expect(companyKey(name)).toBe(key);
+  });
+
+  it('follows the documented rule on any mix of words, forms, accents and punctuation', () => {
+    expect([...LEGAL_FORMS].sort()).toEqual([...FORMS].sort());
+    const piece = fc.constantFrom('Acme', 'café', 'Söhne', 'ß', '&', ',', '.', ' ', '  ', '\t', '-', "'", 'Inc', 'inc.', 'LLC', 'S.A.', 'Co', 'Pty', 'Ltd', 'ＡＢ', '🙂', 'İ', '2');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 8 }).map((parts) => parts.join('')),
+        (name) => {
+          expect(companyKey(name), JSON.stringify(name)).toBe(normaliseCompany(name));
+        },
+      ),
+    );
+  });
+
+  it('keeps the generator\'s companies apart, and every variant it writes on its company', () => {
+    expect(new Set(COMPANIES.map(companyKey)).size).toBe(COMPANIES.length);
+    for (const company of COMPANIES) {
+      for (const kind of ['spelling', 'legal_form'] as const) {
+        const variants = companyVariants(company, kind);
+        expect(variants.length, `${kind} ${company}`).toBeGreaterThan(0);
+        for (const v of variants) {
+          expect(v).not.toBe(company);
+          expect(normaliseCompany(v), `${v} for ${company}`).toBe(normaliseCompany(company));
+        }
+      }
+    }
+    expect(companyVariants('Acme, Inc.', 'spelling')).toContain('ACME Inc');
+    expect(companyVariants('Acme, Inc.', 'legal_form')).toEqual(expect.arrayContaining(['Acme', 'Acme, Incorporated']));
+  });
+
+  it.each([
+    ['clean', () => clean],
+    ['messy', () => messy],
+  ])('%s: people_detail companies and the companies section', (name, get) => {
+    const { companies, leads } = get().expected;
+    const detail = leads.people_detail!;
+    const spellings = new Map<string, Set<string>>();
+    for (const p of detail) {
+      if (p.company === null) continue;
+      expect(p.company).toBe(p.company.trim());
+      expect(p.company).not.toBe('');
+      spellings.set(normaliseCompany(p.company), (spellings.get(normaliseCompany(p.company)) ?? new Set()).add(p.company));
+    }
+    expect(detail.some((p) => p.company === null)).toBe(true);
+    expect(companies.count).toBe(spellings.size);
+    const varied = [...spellings.values()].filter((s) => s.size > 1);
+    if (name === 'clean') {
+      expect(varied).toEqual([]);
+      for (const n of companies.names) expect(COMPANIES).toContain(n);
+      return;
+    }
+    // Messy: the same company typed differently by different leads, counted once.
+    expect(varied.length).toBeGreaterThanOrEqual(2);
+    const all = [...spellings.values()].flatMap((s) => [...s]);
+    expect(all.some((n) => !COMPANIES.includes(n) && COMPANIES.some((c) => c.toLowerCase() === n.toLowerCase()))).toBe(true);
+    expect(all.some((n) => !COMPANIES.includes(n) && /(Incorporated|L\.L\.C\.|Limited|G\.m\.b\.H\.|, LLC| Inc| Ltd\.)$/.test(n))).toBe(true);
   });
 });
 

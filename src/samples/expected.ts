@@ -11,6 +11,8 @@ import { FINDING_CODES, type FindingCode } from '../kartra/findings.js';
  *   are generated without any other finding, so a reader that skips them counts the same.
  * - Transactions: `rows` counts every data row; `byType` and `netRevenue` count each transaction ID once (a
  *   concatenated export repeats one row verbatim, listed in `duplicateIds`).
+ * - Companies: the distinct companies of the people kept (people_detail; a rejected row brings none), one per key of
+ *   `companyKey` (src/samples/companies.ts, where the normalisation rule is written out).
  */
 
 const FINDING_CODE_VALUES = Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]];
@@ -38,6 +40,8 @@ export const PersonDetailSchema = z.object({
   /** As written, trimmed (a pre-garbled name stays garbled). */
   firstName: z.string(),
   lastName: z.string(),
+  /** The company cell as written, trimmed; null when blank. Companies are counted in the top-level `companies`. */
+  company: z.string().nullable(),
   /** Split, trimmed, case-insensitively deduplicated; a duplicate row's values appended after the winner's. */
   tags: z.array(z.string()),
   lists: z.array(z.string()),
@@ -113,6 +117,17 @@ export const ExpectedSchema = z.object({
     /** Rows whose `Subscription ID` is not the transactions' `subscription_id` (PayPal's own id was exported). */
     idMismatches: z.array(z.object({ line: z.number().int().min(2), subscriptionId: z.string(), transactionsSubscriptionId: z.string() })),
     findings: FindingCountsSchema,
+  }),
+  /** Counted whether or not people_detail is written. */
+  companies: z.object({
+    count,
+    /** One display name per company, the first spelling in people_detail order (file, then line). */
+    names: z.array(z.string()),
+  }).refine((c) => c.count === c.names.length, { message: 'companies.count must equal the number of names' }),
+  /** The opportunities a migration creates, for reconciliation: `transactions.distinctRows` and `subscriptions.rows`. */
+  opportunities: z.object({
+    fromTransactions: count,
+    fromSubscriptions: count,
   }),
 });
 

@@ -83,6 +83,8 @@ export async function generateSamples(opts: GenerateOptions): Promise<GenerateRe
     leads: leadsPart.expected,
     transactions: ledger.transactions,
     subscriptions: ledger.subscriptions,
+    companies: leadsPart.companies,
+    opportunities: { fromTransactions: ledger.transactions.distinctRows, fromSubscriptions: ledger.subscriptions.rows },
   } satisfies Expected);
   const expectedPath = join(outDir, 'expected.json');
   await writeFile(expectedPath, `${JSON.stringify(expected, null, 2)}\n`);

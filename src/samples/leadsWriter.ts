@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CompanyTally, type CompaniesExpected } from './companies.js';
 import { DAY, EXPORT_AT, easternIso, floorMinute, isoDateTime } from './dates.js';
 import type { Expected, LeadChunk, PersonDetail } from './expected.js';
 import { countCellFindings, emptyCounts, isMissingEmail, isValidEmail, rolesFor, type ColumnRoles, type FindingCounts } from './findings.js';
@@ -94,13 +95,13 @@ class Originals {
 
 export type LeadsExpected = Expected['leads'];
 
-export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[]; expected: LeadsExpected }> {
+export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[]; expected: LeadsExpected; companies: CompaniesExpected }> {
   const { seed, leads, plan } = opts;
   const keys = leadKeys(opts.customFields);
   const header = leadHeader(keys, opts.headerStyle);
   const roles: ColumnRoles = rolesFor(keys, LEAD_DATE_KEYS, 'zip', 'country');
   const col = (key: string): number => keys.indexOf(key);
-  const at = { id: col('id'), email: col('email'), first: col('first_name'), last: col('last_name'), phone: col('phone'), code: col('phone_country_code'), tags: col('tags'), lists: col('lists') };
+  const at = { id: col('id'), email: col('email'), first: col('first_name'), last: col('last_name'), company: col('company'), phone: col('phone'), code: col('phone_country_code'), tags: col('tags'), lists: col('lists') };
 
   const setups = opts.messy ? MESSY_CHUNKS : [CLEAN_CHUNK];
   const chunks: ChunkFile[] = [];
@@ -119,6 +120,7 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
   const withDetail = leads <= DETAIL_LIMIT;
   const details = new Map<number, PersonDetail & { order: number }>();
   const originals = new Originals();
+  const companies = new CompanyTally();
   let people = 0;
 
   for (let index = 0; index < leads; index++) {
@@ -211,6 +213,8 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
       }
     } else {
       people++;
+      const company = (cells[at.company] ?? '').trim();
+      companies.add(company, chunk.order, line);
       if (withDetail) {
         details.set(index, {
           file: chunk.name,
@@ -220,6 +224,7 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
           email: email.trim().toLowerCase(),
           firstName: (cells[at.first] ?? '').trim(),
           lastName: (cells[at.last] ?? '').trim(),
+          company: company === '' ? null : company,
           tags: splitValues(cells[at.tags] ?? '', chunk.separator),
           lists: splitValues(cells[at.lists] ?? '', chunk.separator),
           phoneE164: e164 ?? null,
@@ -258,5 +263,5 @@ export async function writeLeads(opts: LeadsOptions): Promise<{ files: string[];
     findings: counts,
   };
   if (withDetail) expected.people_detail = [...details.values()].sort(byPosition).map(strip);
-  return { files: chunks.map((c) => join(opts.outDir, c.name)), expected };
+  return { files: chunks.map((c) => join(opts.outDir, c.name)), expected, companies: companies.result() };
 }

@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { companyKey } from './companies.js';
 import { dayMonYear, mmddyyyy, usSpreadsheet, yyyymmddSlash } from './dates.js';
 import type { LeadRecord, Separator } from './leads.js';
 import type { Person, PersonConstraints } from './people.js';
@@ -40,7 +41,50 @@ export function mojibake(text: string): string {
   return iconv.decode(Buffer.from(text, 'utf8'), 'win1252');
 }
 
+/** Other ways people type a legal form; each normalises to the same company key. */
+const LEGAL_FORM_SPELLINGS: readonly (readonly [RegExp, string])[] = [
+  [/Inc\.$/, 'Incorporated'], [/LLC$/, 'L.L.C.'], [/Ltd$/, 'Limited'], [/GmbH$/, 'G.m.b.H.'], [/Co\.$/, 'Co'],
+];
+
+export type CompanyVariantKind = 'spelling' | 'legal_form';
+
+/**
+ * Spellings of a company that are the same company under `companyKey`, as leads type them: `spelling` changes
+ * case, punctuation, spacing, accents or `&` ("Acme, Inc." → "ACME Inc"); `legal_form` drops, respells or adds
+ * one ("Acme, Inc." → "Acme Incorporated", "Northwind Traders" → "Northwind Traders LLC"). Only spellings that keep
+ * the key are offered, so a migration that normalises by the documented rule counts the company once.
+ */
+export function companyVariants(company: string, kind: CompanyVariantKind): string[] {
+  const bare = company.replace(/[.,]/g, '');
+  const candidates =
+    kind === 'spelling'
+      ? [
+          bare.toUpperCase(),
+          bare.replace(/^\S+/, (word) => word.toUpperCase()),
+          company.toLowerCase(),
+          bare,
+          company.normalize('NFD').replace(/\p{M}/gu, ''),
+          company.replace(/ & /g, ' and '),
+          company.replace(' ', '  '),
+        ]
+      : [
+          company.replace(/,?\s+(Inc\.|LLC|GmbH|Ltd|Co\.)$/, ''),
+          ...LEGAL_FORM_SPELLINGS.map(([form, spelling]) => company.replace(form, spelling)),
+          `${company} Inc`,
+          `${company}, LLC`,
+          `${company} Ltd.`,
+        ];
+  const key = companyKey(company);
+  // A name cut down to "Smith &" is no spelling anyone types.
+  return [...new Set(candidates)].filter((v) => v !== company && /[\p{L}\p{N}.]$/u.test(v) && companyKey(v) === key);
+}
+
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function varyCompany(ctx: DamageContext, kind: CompanyVariantKind): void {
+  const variants = companyVariants(ctx.person.company, kind);
+  if (variants.length > 0) ctx.record.company = ctx.rng.pick(variants);
+}
 
 function setTags(ctx: DamageContext, tags: string[], joiner: string = ctx.separator): void {
   ctx.record.tags = tags.join(joiner);
@@ -167,6 +211,8 @@ export const LEAD_CASES = {
   formula_name: { rate: 0.0002, damage: (c) => void (c.record.first_name = '=HYPERLINK("http://x","y")') },
   apostrophe_name: { rate: 0.0005, needs: { script: 'latin' }, damage: (c) => void (c.record.first_name = `'${c.person.firstName}`) },
   instagram_at: { rate: 0.01, column: 'instagram', damage: (c) => void (c.record.instagram = `@${c.person.slug}`) },
+  company_spelling: { rate: 0.01, needs: { company: true }, damage: (c) => varyCompany(c, 'spelling') },
+  company_legal_form: { rate: 0.01, needs: { company: true }, damage: (c) => varyCompany(c, 'legal_form') },
 
   // No damage: placements that make sure a small set still shows every script and a real Windows-1252 byte.
   accented_in_cp1252: { rate: 0, needs: { accented: true }, chunks: ['C'] },

@@ -69,6 +69,8 @@ export interface PersonConstraints {
   script?: Script;
   /** A phone number is present. */
   phone?: boolean;
+  /** A company is present (the spelling-variant case needs one to vary). */
+  company?: boolean;
 }
 
 /** Kartra ids grow with sign-up order; a gap of up to two between neighbours, as deleted leads leave. */
@@ -144,7 +146,8 @@ export function makePerson(seed: number, index: number, leads: number, constrain
   const day = index < leads ? Math.floor((index / Math.max(1, leads)) * spanDays) : rng.int(0, spanDays);
   const joinedAt = JOINED_FROM + day * DAY + timeOfDay(rng);
 
-  const company = rng.chance(0.3) ? rng.pick(COMPANIES) : '';
+  // The chance is drawn first either way, so an unconstrained person's later draws do not move.
+  const company = rng.chance(0.3) || constraints.company === true ? rng.pick(COMPANIES) : '';
   const number = String(index + 11);
   const f = first.slug;
   const l = last.slug;
