@@ -29,6 +29,8 @@ export type CustomFieldType =
   | 'PHONES'
   | 'EMAILS'
   | 'RAW_JSON'
+  | 'ADDRESS'
+  | 'RATING'
   | 'RELATION';
 
 export { TAG_COLORS };

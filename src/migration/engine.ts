@@ -1,0 +1,344 @@
+/**
+ * The import: the exports' rows, through the confirmed mapping, written to Twenty in dependency order — companies,
+ * people (oldest first, linked to their company), opportunities from transactions and from subscriptions (linked to
+ * their point of contact and company). Each batch is journalled before it is sent (what was decided: create, or
+ * update with the previous values) and after its answer (the ids, or why a record failed); a batch counts as done
+ * only then. A run started again after any interruption reads the journal, re-sends the batches that have no answer
+ * yet (a replay cannot duplicate: records are upserted on their unique key) and goes on with the rows not done.
+ *
+ * Stages: `dry-run` decides everything and writes nothing; `sample` writes the first people (default 100) with their
+ * companies and opportunities; `full` writes the rest.
+ */
+import { join } from 'node:path';
+import type { Inspection } from '../kartra/inspect.js';
+import type { TwentyObject } from '../mapping/corpus.js';
+import type { MappingDocument } from '../mapping/document.js';
+import type { TwentyClient } from '../twenty/client.js';
+import type { TwentyRecord } from '../twenty/records.js';
+import { companyKey } from './companies.js';
+import { Journal, scanJournal, type JournalEntry } from './journal.js';
+import { decide, matchExisting, pluralOf, type Decision, type Policy } from './matching.js';
+import { prepareSources, type Phase, type PhaseSource } from './sources.js';
+import type { Draft } from './transform.js';
+
+export const STAGES = ['dry-run', 'sample', 'full'] as const;
+export type Stage = (typeof STAGES)[number];
+export const DEFAULT_SAMPLE_SIZE = 100;
+export const JOURNAL_FILE = 'journal.jsonl';
+const SAMPLES_PER_PHASE = 3;
+export type { Phase };
+
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
+export type Counts = Record<Outcome, number>;
+export const zeroCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
+
+export const PHASE_OBJECT: Record<Phase, TwentyObject> = { companies: 'company', people: 'person', transactions: 'opportunity', subscriptions: 'opportunity' };
+
+export type Progress = { phase: Phase; stage: Stage; rows: number; counts: Counts };
+
+export type ImportOptions = {
+  /** The migration's folder (MIGRATION_HOME/<id>): the journal lives there. */
+  dir: string;
+  inspection: Inspection;
+  mapping: MappingDocument;
+  client: TwentyClient;
+  policy: Policy;
+  stage: Stage;
+  sampleSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+};
+
+/** A row's end: what happened to it. Skipped and failed rows carry their original values, for rejects.csv. */
+export type RowOutcome = {
+  phase: Phase;
+  key: string;
+  outcome: Outcome;
+  id?: string;
+  hash?: string;
+  reason?: string;
+  file?: string;
+  line?: number;
+  values?: Record<string, string>;
+  /** Updates: the values the fields had before, for rollback. */
+  previous?: Record<string, unknown>;
+  /** Created and updated records: `updatedAt` as Twenty returned it, to tell later edits apart in a rollback. */
+  updatedAt?: string;
+  /** People: their email, so opportunities find their point of contact by it on a resumed run too. */
+  email?: string;
+};
+
+export type ImportResult = {
+  stage: Stage;
+  /** What happened in this run, per phase (rows already done by an earlier run are not counted again). */
+  counts: Record<Phase, Counts>;
+  /** Dry-run: a few payloads as they would be sent. */
+  samples: { phase: Phase; key: string; action: string; payload: Record<string, unknown> }[];
+  /** Cells that could not be converted (their record was written without them). At most 1,000 are listed. */
+  problems: { phase: Phase; key: string; column: string; problem: string }[];
+  problemCount: number;
+  cancelled: boolean;
+  durationMs: number;
+};
+
+/** The journal read back: the latest outcome of every row per phase, and batches sent without a journalled answer. */
+export type JournalState = { outcomes: Map<string, RowOutcome>; pending: JournalEntry[] };
+
+export const stateKey = (phase: Phase, key: string): string => `${phase}|${key}`;
+
+export async function readJournalState(dir: string): Promise<JournalState> {
+  const outcomes = new Map<string, RowOutcome>();
+  const intents = new Map<string, JournalEntry>();
+  await scanJournal(join(dir, JOURNAL_FILE), (entry) => {
+    if (entry.t === 'intent') intents.set(String(entry.batch), entry);
+    if (entry.t === 'done') intents.delete(String(entry.batch));
+    if (entry.t === 'done' || entry.t === 'rows') {
+      for (const r of (entry.records as RowOutcome[] | undefined) ?? []) outcomes.set(stateKey(r.phase, r.key), r);
+    }
+    if (entry.t === 'reversed') for (const k of (entry.keys as string[] | undefined) ?? []) outcomes.delete(k);
+  });
+  return { outcomes, pending: [...intents.values()] };
+}
+
+/** Runs one stage of the import. Resumable: run it again after any interruption. */
+export async function runImport(options: ImportOptions): Promise<ImportResult> {
+  return new ImportRun(options).run();
+}
+
+type Intent = {
+  phase: Phase;
+  keyField: string;
+  key: string;
+  action: 'create' | 'update';
+  hash: string;
+  record: Record<string, unknown>;
+  previous?: Record<string, unknown>;
+  file: string;
+  line: number;
+  values: Record<string, string>;
+  email?: string;
+};
+
+class ImportRun {
+  private readonly result: ImportResult;
+  private readonly dry: boolean;
+  private journal: Journal | undefined;
+  private state: JournalState = { outcomes: new Map(), pending: [] };
+  /** Twenty ids of what is written, for the relations of later phases. */
+  private readonly companyIds = new Map<string, string>();
+  private readonly personIdsByLead = new Map<string, string>();
+  private readonly personIdsByEmail = new Map<string, string>();
+  private companiesByName: Map<string, TwentyRecord> | undefined;
+  private batchSequence = 0;
+
+  constructor(private readonly options: ImportOptions) {
+    this.dry = options.stage === 'dry-run';
+    this.result = {
+      stage: options.stage,
+      counts: { companies: zeroCounts(), people: zeroCounts(), transactions: zeroCounts(), subscriptions: zeroCounts() },
+      samples: [],
+      problems: [],
+      problemCount: 0,
+      cancelled: false,
+      durationMs: 0,
+    };
+  }
+
+  async run(): Promise<ImportResult> {
+    const started = Date.now();
+    const { client, stage } = this.options;
+    this.state = await readJournalState(this.options.dir);
+    this.batchSequence = this.state.outcomes.size + this.state.pending.length + 1;
+    for (const outcome of this.state.outcomes.values()) this.rememberIds(outcome);
+    if (!this.dry) this.journal = await Journal.open(join(this.options.dir, JOURNAL_FILE));
+    try {
+      // Batches sent before an interruption whose answer never reached the journal: send them again, as decided.
+      if (!this.dry) for (const intent of this.state.pending) await this.send(intent.records as Intent[], String(intent.batch));
+      const schema = await client.schema({ refresh: true });
+      const sources = await prepareSources({
+        inspection: this.options.inspection,
+        mapping: this.options.mapping,
+        schema,
+        sampleSize: stage === 'sample' ? (this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE) : undefined,
+      });
+      for (const source of sources) {
+        await this.runPhase(source);
+        if (this.result.cancelled) break;
+      }
+    } finally {
+      await this.journal?.close();
+    }
+    this.result.durationMs = Date.now() - started;
+    return this.result;
+  }
+
+  private async runPhase(source: PhaseSource): Promise<void> {
+    const { phase } = source;
+    const counts = this.result.counts[phase];
+    const batchMax = (await this.options.client.capabilities()).batchMax;
+    const seen = new Set<string>();
+    let batch: Draft[] = [];
+    let rows = 0;
+    const flush = async (): Promise<void> => {
+      if (batch.length > 0) await this.writeBatch(phase, batch);
+      rows += batch.length;
+      batch = [];
+      this.options.onProgress?.({ phase, stage: this.options.stage, rows, counts });
+    };
+    for await (const item of source.rows) {
+      if (this.options.signal?.aborted) {
+        this.result.cancelled = true;
+        break;
+      }
+      if ('skipped' in item) {
+        if (this.options.stage === 'sample') continue; // a sample writes records; the rest is the full stage's
+        await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: item.skipped, file: item.file, line: item.line, values: item.values }]);
+        rows++;
+        continue;
+      }
+      if (!source.inStage(item)) continue;
+      this.result.problemCount += item.problems.length;
+      for (const p of item.problems) if (this.result.problems.length < 1000) this.result.problems.push({ phase, key: item.key, ...p });
+      if (seen.has(item.key)) {
+        await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: `the same ${item.keyField} (${item.key}) as an earlier row: the first row wins`, file: item.file, line: item.line, values: item.values }]);
+        continue;
+      }
+      seen.add(item.key);
+      const previous = this.state.outcomes.get(stateKey(phase, item.key));
+      if (previous && previous.outcome !== 'failed') continue; // written by an earlier run or stage of this migration
+      batch.push(item);
+      if (batch.length >= batchMax) await flush();
+    }
+    if (!this.result.cancelled) await flush();
+  }
+
+  /** Journals (unless dry) and counts outcomes decided without writing: skips, unchanged rows. */
+  private async record(outcomes: RowOutcome[]): Promise<void> {
+    const fresh = outcomes.filter((o) => !this.state.outcomes.has(stateKey(o.phase, o.key)));
+    if (fresh.length === 0) return;
+    for (const o of fresh) {
+      this.result.counts[o.phase][o.outcome]++;
+      this.state.outcomes.set(stateKey(o.phase, o.key), o);
+      this.rememberIds(o);
+    }
+    if (!this.dry) await this.journal!.append({ t: 'rows', records: fresh });
+  }
+
+  private async writeBatch(phase: Phase, drafts: Draft[]): Promise<void> {
+    const object = PHASE_OBJECT[phase];
+    const { client } = this.options;
+    for (const draft of drafts) this.resolveLinks(draft);
+    if (phase === 'companies') this.companiesByName ??= await loadCompanies(client);
+    const existing = await matchExisting(client, object, drafts, this.companiesByName);
+    const decisions = decide(drafts, existing, this.options.policy);
+    const settled: RowOutcome[] = [];
+    const intents: Intent[] = [];
+    for (const d of decisions) {
+      const email = phase === 'people' ? (d.draft.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail : undefined;
+      const base = { phase, key: d.draft.key, hash: d.draft.hash, file: d.draft.file, line: d.draft.line, ...(email ? { email } : {}) };
+      if (d.action === 'skipped') settled.push({ ...base, outcome: 'skipped', reason: d.reason, values: d.draft.values, ...(d.id ? { id: d.id } : {}) });
+      else if (d.action === 'unchanged') settled.push({ ...base, outcome: 'unchanged', id: d.id });
+      else intents.push({ ...base, keyField: d.draft.keyField, action: d.action, record: sendable(d), values: d.draft.values, ...(d.action === 'update' ? { previous: d.previous } : {}) });
+    }
+    if (this.dry) {
+      for (const o of settled) this.result.counts[phase][o.outcome]++;
+      for (const i of intents) {
+        this.result.counts[phase][i.action === 'create' ? 'created' : 'updated']++;
+        if (this.result.samples.filter((x) => x.phase === phase).length < SAMPLES_PER_PHASE) this.result.samples.push({ phase, key: i.key, action: i.action, payload: i.record });
+      }
+      return;
+    }
+    await this.record(settled);
+    if (intents.length === 0) return;
+    await ensureOptions(client, drafts, object);
+    const batch = `${process.pid}-${Date.now()}-${this.batchSequence++}`;
+    await this.journal!.append({ t: 'intent', batch, records: intents });
+    await this.send(intents, batch);
+  }
+
+  /** Sends decided records and journals the answer. Safe to repeat: records are upserted on their unique key. */
+  private async send(intents: Intent[], batch: string): Promise<void> {
+    if (intents.length === 0) return;
+    const phase = intents[0]!.phase;
+    const object = PHASE_OBJECT[phase];
+    const answer = await this.options.client.upsertMany(pluralOf(object), intents.map((i) => i.record), { matchOn: intents[0]!.keyField, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    const outcomes: RowOutcome[] = [];
+    const byIndex = new Map(answer.written.map((w) => [w.index, w]));
+    const rejected = new Map(answer.rejected.map((r) => [r.index, r]));
+    const unsent = new Set(answer.unsent);
+    intents.forEach((intent, index) => {
+      if (unsent.has(index)) return; // cancelled before it was sent: a later run writes it
+      const base = { phase: intent.phase, key: intent.key, hash: intent.hash, file: intent.file, line: intent.line, ...(intent.email ? { email: intent.email } : {}) };
+      const written = byIndex.get(index);
+      if (written) {
+        const updatedAt = typeof written.record.updatedAt === 'string' ? written.record.updatedAt : undefined;
+        outcomes.push({ ...base, outcome: intent.action === 'create' ? 'created' : 'updated', id: written.id, ...(intent.previous ? { previous: intent.previous } : {}), ...(updatedAt ? { updatedAt } : {}) });
+      } else {
+        outcomes.push({ ...base, outcome: 'failed', reason: rejected.get(index)?.message ?? 'no answer for this record', values: intent.values });
+      }
+    });
+    for (const o of outcomes) {
+      this.result.counts[o.phase][o.outcome]++;
+      this.state.outcomes.set(stateKey(o.phase, o.key), o);
+      this.rememberIds(o);
+    }
+    await this.journal!.append({ t: 'done', batch, records: outcomes });
+    if (unsent.size > 0) this.result.cancelled = true;
+  }
+
+  /** Relations become ids: a person's company, an opportunity's point of contact and company. */
+  private resolveLinks(draft: Draft): void {
+    const { company, pointOfContact } = draft.links;
+    if (company) {
+      const id = this.companyIds.get(company.key);
+      if (id) draft.payload.companyId = id;
+    }
+    if (pointOfContact) {
+      const id = (pointOfContact.leadId && this.personIdsByLead.get(pointOfContact.leadId)) || (pointOfContact.email && this.personIdsByEmail.get(pointOfContact.email));
+      if (id) draft.payload.pointOfContactId = id;
+      else draft.problems.push({ column: 'point of contact', problem: `no person with lead id ${pointOfContact.leadId ?? '-'} or email ${pointOfContact.email ?? '-'} was imported` });
+    }
+  }
+
+  private rememberIds(o: RowOutcome): void {
+    if (!o.id) return;
+    if (o.phase === 'companies') this.companyIds.set(o.key, o.id);
+    if (o.phase === 'people') {
+      this.personIdsByLead.set(o.key, o.id);
+      if (o.email) this.personIdsByEmail.set(o.email, o.id);
+    }
+  }
+}
+
+/** The record as sent: a create's whole payload, or an update's changed fields with the record's id and key. */
+function sendable(d: Extract<Decision, { action: 'create' | 'update' }>): Record<string, unknown> {
+  if (d.action === 'create') return d.payload;
+  return { id: d.id, ...d.payload, [d.draft.keyField]: d.draft.key };
+}
+
+/** Options a batch's cells need that its fields lack (a tag first seen past the profile's list), added first. */
+async function ensureOptions(client: TwentyClient, drafts: readonly Draft[], object: TwentyObject): Promise<void> {
+  const needed = new Map<string, Map<string, string>>();
+  for (const draft of drafts) {
+    for (const [field, options] of draft.missingOptions) {
+      const into = needed.get(field) ?? new Map<string, string>();
+      for (const [value, label] of options) into.set(value, label);
+      needed.set(field, into);
+    }
+  }
+  for (const [field, options] of needed) {
+    await client.addSelectOptions(object, field, [...options].map(([value, label]) => ({ value, label: label.replace(/,/g, ' ').slice(0, 63) || value })));
+  }
+}
+
+/** Every company already in the workspace by normalised name, read once per run (companies are few). */
+async function loadCompanies(client: TwentyClient): Promise<Map<string, TwentyRecord>> {
+  const byName = new Map<string, TwentyRecord>();
+  for await (const page of client.find('companies')) {
+    for (const record of page.records) {
+      const key = typeof record.name === 'string' ? companyKey(record.name) : '';
+      if (key !== '' && !byName.has(key)) byName.set(key, record);
+    }
+  }
+  return byName;
+}
