@@ -165,10 +165,12 @@ class ImportRun {
         await this.runPhase(source);
         if (this.result.cancelled) break;
       }
+      this.result.durationMs = Date.now() - started;
+      const { counts, problemCount, cancelled, durationMs } = this.result;
+      await this.journal?.append({ t: 'run', stage, durationMs, cancelled, problemCount, counts });
     } finally {
       await this.journal?.close();
     }
-    this.result.durationMs = Date.now() - started;
     return this.result;
   }
 

@@ -1,0 +1,87 @@
+/**
+ * Reconciliation: every source row accounted for, checked against Twenty itself. From the journal, per phase, the
+ * rows that ended created, updated, unchanged, skipped or failed must add up to the rows of the export; and the
+ * records journalled as written must be in Twenty, found by their key (read back, not counted from our requests),
+ * each once.
+ */
+import type { Inspection } from '../kartra/inspect.js';
+import { COMPANY_KEY, RECORD_KEYS } from '../mapping/kartra-decisions.js';
+import type { TwentyClient } from '../twenty/client.js';
+import { isNull, where } from '../twenty/filters.js';
+import { PHASE_OBJECT, readJournalState, zeroCounts, type Counts, type Phase } from './engine.js';
+import { pluralOf } from './matching.js';
+
+export type PhaseReconciliation = {
+  phase: Phase;
+  object: string;
+  keyField: string;
+  /** Rows of the export (companies: the distinct companies the leads name); undefined when not known. */
+  sourceRows: number | undefined;
+  /** From the journal. */
+  counts: Counts;
+  accounted: number;
+  /** Records journalled as created, updated or unchanged, found in Twenty by their key. */
+  expectedInTwenty: number;
+  foundInTwenty: number;
+  /** Keys journalled as written but not found in Twenty (at most 20 listed). */
+  missing: string[];
+  /** Keys Twenty holds more than once (at most 20 listed). */
+  duplicated: string[];
+  /** sourceRows = accounted, nothing missing, nothing duplicated. */
+  balanced: boolean;
+};
+
+const KEY_OF_PHASE: Record<Phase, string> = {
+  companies: COMPANY_KEY,
+  people: RECORD_KEYS.leads!.field,
+  transactions: RECORD_KEYS.transactions!.field,
+  subscriptions: RECORD_KEYS.subscriptions!.field,
+};
+const DATASET_OF_PHASE: Record<Exclude<Phase, 'companies'>, string> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
+
+/** Reads Twenty back and balances each phase the journal has rows for. */
+export async function reconcile(dir: string, client: TwentyClient, inspection: Inspection | undefined, companies?: number): Promise<PhaseReconciliation[]> {
+  const state = await readJournalState(dir);
+  const phases = new Map<Phase, { counts: Counts; written: Set<string> }>();
+  for (const outcome of state.outcomes.values()) {
+    const p = phases.get(outcome.phase) ?? { counts: zeroCounts(), written: new Set<string>() };
+    p.counts[outcome.outcome]++;
+    if (outcome.outcome === 'created' || outcome.outcome === 'updated' || outcome.outcome === 'unchanged') p.written.add(outcome.key);
+    phases.set(outcome.phase, p);
+  }
+  const schema = await client.schema();
+  const result: PhaseReconciliation[] = [];
+  for (const phase of ['companies', 'people', 'transactions', 'subscriptions'] as const) {
+    const p = phases.get(phase);
+    if (!p) continue;
+    const object = PHASE_OBJECT[phase];
+    const keyField = KEY_OF_PHASE[phase];
+    const inTwenty = new Map<string, number>();
+    if (schema.field(object, keyField)) {
+      for await (const page of client.find(pluralOf(object), { filter: where(isNull(keyField, true)), fields: ['id', keyField] })) {
+        for (const record of page.records) {
+          const key = record[keyField];
+          if (typeof key === 'string') inTwenty.set(key, (inTwenty.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    const missing = [...p.written].filter((k) => !inTwenty.has(k));
+    const duplicated = [...inTwenty].filter(([k, n]) => n > 1 && p.written.has(k)).map(([k]) => k);
+    const accounted = Object.values(p.counts).reduce((a, b) => a + b, 0);
+    const sourceRows = phase === 'companies' ? companies : inspection?.datasets.find((d) => d.kind === DATASET_OF_PHASE[phase])?.rows;
+    result.push({
+      phase,
+      object,
+      keyField,
+      sourceRows,
+      counts: p.counts,
+      accounted,
+      expectedInTwenty: p.written.size,
+      foundInTwenty: p.written.size - missing.length,
+      missing: missing.slice(0, 20),
+      duplicated: duplicated.slice(0, 20),
+      balanced: (sourceRows === undefined || sourceRows === accounted) && missing.length === 0 && duplicated.length === 0,
+    });
+  }
+  return result;
+}

@@ -1,0 +1,104 @@
+/**
+ * Rollback: undo what the migration wrote, from its journal. Records it created are destroyed (a hard delete: a
+ * soft-deleted record would come back on re-import through upsert); records it updated get back the values their
+ * fields had. A record someone changed in Twenty after the import (its `updatedAt` is later than the import's write)
+ * is kept and listed. Each record ends reversed, kept or errored; the journal records the reversed ones, so a rollback
+ * stopped midway goes on where it stopped, and a later import sees them as not imported.
+ */
+import { join } from 'node:path';
+import type { TwentyClient } from '../twenty/client.js';
+import { isIn, where } from '../twenty/filters.js';
+import type { TwentyRecord } from '../twenty/records.js';
+import { JOURNAL_FILE, PHASE_OBJECT, readJournalState, stateKey, type Phase, type RowOutcome } from './engine.js';
+import { Journal } from './journal.js';
+import { pluralOf } from './matching.js';
+
+/** Later records point to earlier ones: undo opportunities first, companies last. */
+const UNDO_ORDER: readonly Phase[] = ['subscriptions', 'transactions', 'people', 'companies'];
+const BATCH = 100;
+
+export type RollbackPlan = { phase: Phase; destroy: number; restore: number }[];
+
+export type RollbackEnd = { phase: Phase; key: string; id: string; reason: string };
+export type RollbackResult = {
+  reversed: Record<Phase, { destroyed: number; restored: number }>;
+  kept: RollbackEnd[];
+  errored: RollbackEnd[];
+  cancelled: boolean;
+};
+
+const undoable = (o: RowOutcome): boolean => o.id !== undefined && (o.outcome === 'created' || o.outcome === 'updated');
+
+/** What a rollback would do, from the journal alone. */
+export async function planRollback(dir: string): Promise<RollbackPlan> {
+  const state = await readJournalState(dir);
+  return UNDO_ORDER.map((phase) => {
+    const outcomes = [...state.outcomes.values()].filter((o) => o.phase === phase && undoable(o));
+    return { phase, destroy: outcomes.filter((o) => o.outcome === 'created').length, restore: outcomes.filter((o) => o.outcome === 'updated').length };
+  }).filter((p) => p.destroy + p.restore > 0);
+}
+
+/** Edited in Twenty after the import wrote it: its updatedAt is later than the one the write returned. */
+function editedSince(record: TwentyRecord, outcome: RowOutcome): boolean {
+  if (!outcome.updatedAt || typeof record.updatedAt !== 'string') return false;
+  return Date.parse(record.updatedAt) > Date.parse(outcome.updatedAt);
+}
+
+export async function runRollback(dir: string, client: TwentyClient, options: { signal?: AbortSignal; onProgress?: (done: number) => void } = {}): Promise<RollbackResult> {
+  const state = await readJournalState(dir);
+  const journal = await Journal.open(join(dir, JOURNAL_FILE));
+  const result: RollbackResult = {
+    reversed: { companies: { destroyed: 0, restored: 0 }, people: { destroyed: 0, restored: 0 }, transactions: { destroyed: 0, restored: 0 }, subscriptions: { destroyed: 0, restored: 0 } },
+    kept: [],
+    errored: [],
+    cancelled: false,
+  };
+  let done = 0;
+  try {
+    for (const phase of UNDO_ORDER) {
+      const plural = pluralOf(PHASE_OBJECT[phase]);
+      const outcomes = [...state.outcomes.values()].filter((o) => o.phase === phase && undoable(o));
+      for (let i = 0; i < outcomes.length; i += BATCH) {
+        if (options.signal?.aborted) {
+          result.cancelled = true;
+          return result;
+        }
+        const batch = outcomes.slice(i, i + BATCH);
+        const current = new Map<string, TwentyRecord>();
+        for await (const page of client.find(plural, { filter: where(isIn('id', batch.map((o) => o.id!))) })) {
+          for (const record of page.records) current.set(String(record.id), record);
+        }
+        const reversed: string[] = [];
+        for (const o of batch) {
+          const end = { phase, key: o.key, id: o.id! };
+          const record = current.get(o.id!);
+          try {
+            if (record && editedSince(record, o)) {
+              result.kept.push({ ...end, reason: `changed in Twenty since the import (updatedAt ${String(record.updatedAt)}); left as it is` });
+              continue;
+            }
+            if (o.outcome === 'created') {
+              if (record) await client.destroy(plural, o.id!);
+              result.reversed[phase].destroyed++;
+            } else if (record) {
+              await client.update(plural, o.id!, o.previous ?? {});
+              result.reversed[phase].restored++;
+            } else {
+              result.kept.push({ ...end, reason: 'deleted in Twenty since the import; nothing to restore' });
+              continue;
+            }
+            reversed.push(stateKey(phase, o.key));
+          } catch (error) {
+            result.errored.push({ ...end, reason: (error as Error).message.slice(0, 300) });
+          }
+        }
+        if (reversed.length > 0) await journal.append({ t: 'reversed', keys: reversed });
+        done += batch.length;
+        options.onProgress?.(done);
+      }
+    }
+  } finally {
+    await journal.close();
+  }
+  return result;
+}
