@@ -7,10 +7,30 @@ import { GENERATE_USAGE, generateSamplesCommand } from './generate-samples.js';
 import { SANDBOX_USAGE, sandboxCommand } from './sandbox.js';
 import { DESCRIBE_TWENTY_USAGE, describeTwentyCommand } from './describe-twenty.js';
 import { MAP_USAGE, mapCommand } from './map.js';
+import {
+  IMPORT_USAGE,
+  MIGRATE_USAGE,
+  PREVIEW_USAGE,
+  REPORT_USAGE,
+  ROLLBACK_USAGE,
+  STATUS_USAGE,
+  importCommand,
+  migrateCommand,
+  previewCommand,
+  reportCommand,
+  rollbackCommand,
+  statusCommand,
+} from './migrate.js';
 
 const USAGE = `Usage:
   ${INSPECT_USAGE}
   ${MAP_USAGE}
+  ${PREVIEW_USAGE}
+  ${IMPORT_USAGE}
+  ${STATUS_USAGE}
+  ${REPORT_USAGE}
+  ${ROLLBACK_USAGE}
+  ${MIGRATE_USAGE}
   ${GENERATE_USAGE}
   ${DESCRIBE_TWENTY_USAGE}
   ${SANDBOX_USAGE}`;
@@ -29,6 +49,34 @@ async function main(argv: string[]): Promise<number> {
         options: { json: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false } },
       });
       return mapCommand(positionals, { json: values.json, fresh: values.fresh });
+    }
+    case 'preview': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { policy: { type: 'string' }, json: { type: 'boolean', default: false } } });
+      return previewCommand(positionals, { policy: values.policy, json: values.json });
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { stage: { type: 'string' }, policy: { type: 'string' }, yes: { type: 'boolean', default: false } },
+      });
+      return importCommand(positionals, { stage: values.stage, policy: values.policy, yes: values.yes });
+    }
+    case 'migrate': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { policy: { type: 'string' }, yes: { type: 'boolean', default: false } } });
+      return migrateCommand(positionals, { policy: values.policy, yes: values.yes });
+    }
+    case 'status': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      return statusCommand(positionals);
+    }
+    case 'report': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      return reportCommand(positionals[0]);
+    }
+    case 'rollback': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { yes: { type: 'boolean', default: false } } });
+      return rollbackCommand(positionals[0], { yes: values.yes });
     }
     case 'generate-samples': {
       const { values } = parseArgs({

@@ -77,6 +77,8 @@ export type ImportResult = {
   /** Cells that could not be converted (their record was written without them). At most 1,000 are listed. */
   problems: { phase: Phase; key: string; column: string; problem: string }[];
   problemCount: number;
+  /** The distinct companies the leads name: the companies phase's source rows. */
+  companies?: number;
   cancelled: boolean;
   durationMs: number;
 };
@@ -161,13 +163,15 @@ class ImportRun {
         schema,
         sampleSize: stage === 'sample' ? (this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE) : undefined,
       });
+      const companySource = sources.find((s) => s.phase === 'companies');
+      if (companySource?.size !== undefined) this.result.companies = companySource.size;
       for (const source of sources) {
         await this.runPhase(source);
         if (this.result.cancelled) break;
       }
       this.result.durationMs = Date.now() - started;
-      const { counts, problemCount, cancelled, durationMs } = this.result;
-      await this.journal?.append({ t: 'run', stage, durationMs, cancelled, problemCount, counts });
+      const { counts, problemCount, cancelled, durationMs, companies } = this.result;
+      await this.journal?.append({ t: 'run', stage, durationMs, cancelled, problemCount, counts, ...(companies === undefined ? {} : { companies }) });
     } finally {
       await this.journal?.close();
     }

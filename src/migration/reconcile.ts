@@ -4,7 +4,7 @@
  * records journalled as written must be in Twenty, found by their key (read back, not counted from our requests),
  * each once.
  */
-import type { Inspection } from '../kartra/inspect.js';
+import type { MappingDocument } from '../mapping/document.js';
 import { COMPANY_KEY, RECORD_KEYS } from '../mapping/kartra-decisions.js';
 import type { TwentyClient } from '../twenty/client.js';
 import { isNull, where } from '../twenty/filters.js';
@@ -39,8 +39,23 @@ const KEY_OF_PHASE: Record<Phase, string> = {
 };
 const DATASET_OF_PHASE: Record<Exclude<Phase, 'companies'>, string> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
 
+/** Source rows per phase, from the mapping document's datasets (and the companies the leads name, when known). */
+export function sourceRowsOf(mapping: MappingDocument, companies?: number): Partial<Record<Phase, number>> {
+  const rows = (kind: string): number | undefined => {
+    const dataset = mapping.datasets.find((d) => d.kind === kind);
+    return dataset ? dataset.files.reduce((n, f) => n + f.rows, 0) : undefined;
+  };
+  const counts: Partial<Record<Phase, number>> = {};
+  for (const [phase, kind] of Object.entries(DATASET_OF_PHASE)) {
+    const n = rows(kind);
+    if (n !== undefined) counts[phase as Phase] = n;
+  }
+  if (companies !== undefined) counts.companies = companies;
+  return counts;
+}
+
 /** Reads Twenty back and balances each phase the journal has rows for. */
-export async function reconcile(dir: string, client: TwentyClient, inspection: Inspection | undefined, companies?: number): Promise<PhaseReconciliation[]> {
+export async function reconcile(dir: string, client: TwentyClient, sourceRows: Partial<Record<Phase, number>>): Promise<PhaseReconciliation[]> {
   const state = await readJournalState(dir);
   const phases = new Map<Phase, { counts: Counts; written: Set<string> }>();
   for (const outcome of state.outcomes.values()) {
@@ -68,19 +83,19 @@ export async function reconcile(dir: string, client: TwentyClient, inspection: I
     const missing = [...p.written].filter((k) => !inTwenty.has(k));
     const duplicated = [...inTwenty].filter(([k, n]) => n > 1 && p.written.has(k)).map(([k]) => k);
     const accounted = Object.values(p.counts).reduce((a, b) => a + b, 0);
-    const sourceRows = phase === 'companies' ? companies : inspection?.datasets.find((d) => d.kind === DATASET_OF_PHASE[phase])?.rows;
+    const rows = sourceRows[phase];
     result.push({
       phase,
       object,
       keyField,
-      sourceRows,
+      sourceRows: rows,
       counts: p.counts,
       accounted,
       expectedInTwenty: p.written.size,
       foundInTwenty: p.written.size - missing.length,
       missing: missing.slice(0, 20),
       duplicated: duplicated.slice(0, 20),
-      balanced: (sourceRows === undefined || sourceRows === accounted) && missing.length === 0 && duplicated.length === 0,
+      balanced: (rows === undefined || rows === accounted) && missing.length === 0 && duplicated.length === 0,
     });
   }
   return result;

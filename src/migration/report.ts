@@ -4,7 +4,6 @@
  * and the reason). Both are written from the journal and from Twenty read back, never from counters alone.
  */
 import { join } from 'node:path';
-import type { Inspection } from '../kartra/inspect.js';
 import type { TwentyClient } from '../twenty/client.js';
 import { JOURNAL_FILE, readJournalState, type Phase } from './engine.js';
 import { markdownText } from './inventory.js';
@@ -89,9 +88,8 @@ export type ReportInput = {
   client: TwentyClient;
   /** "live Twenty at example.com" or the rehearsal notice. */
   target: string;
-  inspection: Inspection | undefined;
-  /** Distinct companies the leads name, when known. */
-  companies?: number;
+  /** Rows of each phase's source (reconcile.ts sourceRowsOf). */
+  sourceRows: Partial<Record<Phase, number>>;
   spotCheck?: SpotCheckRow[];
 };
 
@@ -99,12 +97,14 @@ export type Report = { markdown: string; reconciliation: PhaseReconciliation[]; 
 
 /** Writes report.md and rejects.csv in the migration's folder. */
 export async function writeReport(input: ReportInput): Promise<Report> {
-  const reconciliation = await reconcile(input.dir, input.client, input.inspection, input.companies);
-  const rejects = await writeRejects(input.dir);
-  const runs: { stage?: string; durationMs?: number; at?: string; cancelled?: boolean }[] = [];
+  const runs: { stage?: string; durationMs?: number; at?: string; cancelled?: boolean; companies?: number }[] = [];
   await scanJournal(join(input.dir, JOURNAL_FILE), (entry) => {
     if (entry.t === 'run') runs.push(entry as never);
   });
+  const companies = runs.findLast((r) => r.companies !== undefined)?.companies;
+  const sourceRows = { ...(companies === undefined ? {} : { companies }), ...input.sourceRows };
+  const reconciliation = await reconcile(input.dir, input.client, sourceRows);
+  const rejects = await writeRejects(input.dir);
   const lines: string[] = [
     `# Kartra → Twenty migration ${input.migrationId}`,
     '',

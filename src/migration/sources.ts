@@ -22,6 +22,8 @@ export type PhaseSource = {
   rows: AsyncIterable<Draft | Skipped>;
   /** Whether a draft belongs to the stage being run (a sample takes only the first people and what hangs on them). */
   inStage: (draft: Draft) => boolean;
+  /** How many records the phase has, when known before reading it (the companies the leads name). */
+  size?: number;
 };
 
 const PHASE_DATASET: Record<Exclude<Phase, 'companies'>, ExportKind> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
@@ -57,7 +59,7 @@ export async function prepareSources(options: SourceOptions): Promise<PhaseSourc
 
   const sources: PhaseSource[] = [];
   if (pre && pre.companies.size > 0) {
-    sources.push({ phase: 'companies', rows: companyDrafts(pre.companies), inStage: (d) => !sampling || pre.sampleCompanies.has(d.key) });
+    sources.push({ phase: 'companies', rows: companyDrafts(pre.companies), inStage: (d) => !sampling || pre.sampleCompanies.has(d.key), size: pre.companies.size });
   }
   for (const phase of ['people', 'transactions', 'subscriptions'] as const) {
     const dataset = datasetOf(PHASE_DATASET[phase]);
