@@ -58,9 +58,9 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { stage: { type: 'string' }, policy: { type: 'string' }, yes: { type: 'boolean', default: false } },
+        options: { stage: { type: 'string' }, since: { type: 'string' }, policy: { type: 'string' }, yes: { type: 'boolean', default: false } },
       });
-      return importCommand(positionals, { stage: values.stage, policy: values.policy, yes: values.yes });
+      return importCommand(positionals, { stage: values.stage, since: values.since, policy: values.policy, yes: values.yes });
     }
     case 'migrate': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { policy: { type: 'string' }, yes: { type: 'boolean', default: false } } });

@@ -23,7 +23,7 @@ import { connectTwenty, type TwentyConnection } from '../twenty/index.js';
 import { table, terminalSafe } from './table.js';
 
 export const PREVIEW_USAGE = 'kartra-twenty preview <file|folder>... [--policy fill-empty|overwrite|create-only] [--json]';
-export const IMPORT_USAGE = 'kartra-twenty import <file|folder>... --stage sample|full [--policy P] [--yes]';
+export const IMPORT_USAGE = 'kartra-twenty import <file|folder>... --stage sample|full|delta [--since <migration-id>] [--policy P] [--yes]';
 export const STATUS_USAGE = 'kartra-twenty status [<migration-id>]';
 export const REPORT_USAGE = 'kartra-twenty report <migration-id>';
 export const ROLLBACK_USAGE = 'kartra-twenty rollback <migration-id> [--yes]';
@@ -111,7 +111,7 @@ function progressPrinter(tracker: JobTracker): () => void {
 }
 
 /** Applies schema changes, then runs a stage as a tracked job under the migration's lock. */
-async function importStage(session: MigrationSession, connection: TwentyConnection, policy: Policy, stage: Exclude<Stage, 'dry-run'>): Promise<ImportResult> {
+async function importStage(session: MigrationSession, connection: TwentyConnection, policy: Policy, stage: Exclude<Stage, 'dry-run'>, since?: string[]): Promise<ImportResult> {
   const lock = await MigrationLock.acquire(session.dir, `import --stage ${stage}`);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -130,6 +130,7 @@ async function importStage(session: MigrationSession, connection: TwentyConnecti
         client: connection.client,
         policy,
         stage,
+        ...(since ? { since } : {}),
         signal: controller.signal,
         onProgress: (p) => {
           tracker.progress(p);
@@ -157,19 +158,24 @@ async function finishReport(session: MigrationSession, connection: TwentyConnect
   out(`Report: ${report.path}${report.rejects > 0 ? `; ${report.rejects} rows not imported, listed in ${join(session.dir, 'rejects.csv')}` : ''}`);
 }
 
-export async function importCommand(paths: string[], options: { stage?: string | undefined; policy?: string | undefined; yes: boolean }): Promise<number> {
+export async function importCommand(paths: string[], options: { stage?: string | undefined; since?: string | undefined; policy?: string | undefined; yes: boolean }): Promise<number> {
   const policy = parsePolicy(options.policy);
-  if (options.stage !== 'sample' && options.stage !== 'full') throw new UserError(`Say which stage to import: --stage sample (the first ${DEFAULT_SAMPLE_SIZE} people and what hangs on them) or --stage full.`);
+  if (options.stage !== 'sample' && options.stage !== 'full' && options.stage !== 'delta') {
+    throw new UserError(`Say which stage to import: --stage sample (the first ${DEFAULT_SAMPLE_SIZE} people and what hangs on them), --stage full, or --stage delta --since <migration-id> for newer exports.`);
+  }
+  if (options.stage === 'delta' && !options.since) throw new UserError('A delta import follows an earlier migration: add --since <migration-id> (kartra-twenty status lists them).');
   const stage = options.stage;
+  const earlier = options.since ? await sessionById(options.since) : undefined;
   return withConnection(async (connection) => {
-    const session = await openMigration(paths, connection, migrationHome());
+    const session = await openMigration(paths, connection, migrationHome(), earlier?.mapping);
+    if (earlier && session.migrationId === options.since) throw new UserError(`These are the same exports as migration ${options.since}: nothing is newer. Use --stage full to finish it.`);
     if (!options.yes) {
       printPreview(session, connection, policy, await preview(session, connection, policy));
       err(`\nNothing was written. To import, run the same command with --yes.`);
       return 2;
     }
     out(`Twenty: ${terminalSafe(connection.describe())}`);
-    const result = await importStage(session, connection, policy, stage);
+    const result = await importStage(session, connection, policy, stage, earlier ? [earlier.dir] : undefined);
     out(countsTable(result));
     if (result.cancelled) {
       err('Stopped before the end. Run the same command again to go on where it stopped.');

@@ -19,14 +19,14 @@ export type MigrationSession = {
   proposed: boolean;
 };
 
-export async function openMigration(paths: string[], connection: TwentyConnection, home: string): Promise<MigrationSession> {
+export async function openMigration(paths: string[], connection: TwentyConnection, home: string, inherit?: MappingDocument): Promise<MigrationSession> {
   const inspection = await inspectExports(paths);
   if (inspection.failures.length > 0) {
     throw new UserError(`Some exports cannot be read, so nothing is imported:\n${inspection.failures.map((f) => `  ${f.error}`).join('\n')}`);
   }
   const store = new MigrationStore(home);
   const llm = llmOptionsFromEnvironment();
-  const step = await mappingStep({ inspection, schema: await connection.client.schema(), mode: connection.mode, store, ...(llm ? { llm } : {}) });
+  const step = await mappingStep({ inspection, schema: await connection.client.schema(), mode: connection.mode, store, ...(llm ? { llm } : {}), ...(inherit ? { inherit } : {}) });
   return { migrationId: step.document.migrationId, dir: store.dir(step.document.migrationId), inspection, mapping: step.document, proposed: !step.kept };
 }
 
