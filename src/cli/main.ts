@@ -75,8 +75,12 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(positionals[0]);
     }
     case 'rollback': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { yes: { type: 'boolean', default: false } } });
-      return rollbackCommand(positionals[0], { yes: values.yes });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { yes: { type: 'boolean', default: false }, 'remove-fields': { type: 'boolean', default: false } },
+      });
+      return rollbackCommand(positionals[0], { yes: values.yes, removeFields: values['remove-fields'] });
     }
     case 'generate-samples': {
       const { values } = parseArgs({

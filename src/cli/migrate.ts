@@ -15,7 +15,7 @@ import { POLICIES, type Policy } from '../migration/matching.js';
 import { sourceRowsOf } from '../migration/reconcile.js';
 import { spotCheck, writeReport } from '../migration/report.js';
 import { planRollback, runRollback } from '../migration/rollback.js';
-import { applySchemaChanges, describeChange, planSchemaChanges } from '../migration/schema-changes.js';
+import { applyMigrationSchema, describeChange, planSchemaChanges } from '../migration/schema-changes.js';
 import { autoAcceptedOnly, openMigration, type MigrationSession } from '../migration/session.js';
 import { MigrationStore } from '../migration/store.js';
 import { writeFileAtomic } from '../migration/store.js';
@@ -26,7 +26,7 @@ export const PREVIEW_USAGE = 'kartra-twenty preview <file|folder>... [--policy f
 export const IMPORT_USAGE = 'kartra-twenty import <file|folder>... --stage sample|full|delta [--since <migration-id>] [--policy P] [--yes]';
 export const STATUS_USAGE = 'kartra-twenty status [<migration-id>]';
 export const REPORT_USAGE = 'kartra-twenty report <migration-id>';
-export const ROLLBACK_USAGE = 'kartra-twenty rollback <migration-id> [--yes]';
+export const ROLLBACK_USAGE = 'kartra-twenty rollback <migration-id> [--remove-fields] [--yes]';
 export const MIGRATE_USAGE = 'kartra-twenty migrate <file|folder>... [--policy P] --yes';
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -117,8 +117,8 @@ async function importStage(session: MigrationSession, connection: TwentyConnecti
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   try {
-    const applied = await applySchemaChanges(connection.client, planSchemaChanges(session.mapping, await connection.client.schema()));
-    if (applied.length > 0) err(`schema: ${applied.length} changes applied`);
+    const applied = await applyMigrationSchema(session.dir, connection.client, session.mapping);
+    if (applied.lines.length > 0) err(`schema: ${applied.lines.length} changes applied`);
     const total = session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
     const tracker = new JobTracker(session.dir, session.migrationId, stage, total);
     const print = progressPrinter(tracker);
@@ -255,7 +255,7 @@ export async function reportCommand(id: string | undefined): Promise<number> {
   });
 }
 
-export async function rollbackCommand(id: string | undefined, options: { yes: boolean }): Promise<number> {
+export async function rollbackCommand(id: string | undefined, options: { yes: boolean; removeFields: boolean }): Promise<number> {
   if (!id) throw new UserError(`Name the migration: ${ROLLBACK_USAGE}`);
   const { dir } = await sessionById(id);
   const plan = await planRollback(dir);
@@ -272,9 +272,11 @@ export async function rollbackCommand(id: string | undefined, options: { yes: bo
     }
     const lock = await MigrationLock.acquire(dir, 'rollback');
     try {
-      const result = await runRollback(dir, connection.client);
+      const result = await runRollback(dir, connection.client, { removeSchema: options.removeFields });
       const reversed = Object.entries(result.reversed).map(([phase, r]) => `${phase}: ${r.destroyed} destroyed, ${r.restored} restored`);
       out(`Rolled back. ${reversed.join('; ')}.`);
+      if (result.schemaRemoved.length > 0) out(`Removed from the data model: ${result.schemaRemoved.join(', ')}.`);
+      else if (options.removeFields) out('The custom fields stay: they are removed only when every record was rolled back.');
       if (result.kept.length > 0) out(`Kept (changed in Twenty since the import): ${result.kept.length}\n${result.kept.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
       if (result.errored.length > 0) err(`Could not roll back ${result.errored.length}:\n${result.errored.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
       return result.errored.length > 0 ? 1 : 0;

@@ -10,7 +10,7 @@ import type { TwentyClient } from '../twenty/client.js';
 import { isIn, where } from '../twenty/filters.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import { JOURNAL_FILE, PHASE_OBJECT, readJournalState, stateKey, type Phase, type RowOutcome } from './engine.js';
-import { Journal } from './journal.js';
+import { Journal, scanJournal } from './journal.js';
 import { pluralOf } from './matching.js';
 
 /** Later records point to earlier ones: undo opportunities first, companies last. */
@@ -22,6 +22,8 @@ export type RollbackPlan = { phase: Phase; destroy: number; restore: number }[];
 export type RollbackEnd = { phase: Phase; key: string; id: string; reason: string };
 export type RollbackResult = {
   reversed: Record<Phase, { destroyed: number; restored: number }>;
+  /** With `removeSchema`: the custom fields deleted and the options removed that the migration had added. */
+  schemaRemoved: string[];
   kept: RollbackEnd[];
   errored: RollbackEnd[];
   cancelled: boolean;
@@ -44,11 +46,16 @@ function editedSince(record: TwentyRecord, outcome: RowOutcome): boolean {
   return Date.parse(record.updatedAt) > Date.parse(outcome.updatedAt);
 }
 
-export async function runRollback(dir: string, client: TwentyClient, options: { signal?: AbortSignal; onProgress?: (done: number) => void } = {}): Promise<RollbackResult> {
+export async function runRollback(
+  dir: string,
+  client: TwentyClient,
+  options: { signal?: AbortSignal; onProgress?: (done: number) => void; removeSchema?: boolean } = {},
+): Promise<RollbackResult> {
   const state = await readJournalState(dir);
   const journal = await Journal.open(join(dir, JOURNAL_FILE));
   const result: RollbackResult = {
     reversed: { companies: { destroyed: 0, restored: 0 }, people: { destroyed: 0, restored: 0 }, transactions: { destroyed: 0, restored: 0 }, subscriptions: { destroyed: 0, restored: 0 } },
+    schemaRemoved: [],
     kept: [],
     errored: [],
     cancelled: false,
@@ -97,8 +104,31 @@ export async function runRollback(dir: string, client: TwentyClient, options: { 
         options.onProgress?.(done);
       }
     }
+    if (options.removeSchema && result.kept.length === 0 && result.errored.length === 0) await removeSchema(dir, client, journal, result);
   } finally {
     await journal.close();
   }
   return result;
+}
+
+/**
+ * Deletes the custom fields the migration created and removes the options it added, newest first. Only once every
+ * record is reversed: a kept record may still hold values in those fields.
+ */
+async function removeSchema(dir: string, client: TwentyClient, journal: Journal, result: RollbackResult): Promise<void> {
+  const changes: { created: { object: string; field: string }[]; options: { object: string; field: string; values: string[] }[] }[] = [];
+  await scanJournal(join(dir, JOURNAL_FILE), (entry) => {
+    if (entry.t === 'schema') changes.push(entry as never);
+    if (entry.t === 'schema-removed') changes.length = 0;
+  });
+  for (const change of changes.reverse()) {
+    for (const o of change.options) {
+      const removed = await client.removeSelectOptions(o.object, o.field, o.values);
+      if (removed.length > 0) result.schemaRemoved.push(`${removed.length} options of ${o.object}.${o.field}`);
+    }
+    for (const f of change.created) {
+      if (await client.removeCustomField(f.object, f.field)) result.schemaRemoved.push(`${f.object}.${f.field}`);
+    }
+  }
+  if (changes.length > 0) await journal.append({ t: 'schema-removed', removed: result.schemaRemoved });
 }

@@ -8,6 +8,9 @@ import type { MappingDocument } from '../mapping/document.js';
 import type { TwentyClient } from '../twenty/client.js';
 import type { FieldSpec } from '../twenty/fields.js';
 import type { TwentySchema } from '../twenty/schema.js';
+import { join } from 'node:path';
+import { JOURNAL_FILE } from './engine.js';
+import { Journal } from './journal.js';
 import { EXTRA_STAGES } from './transform.js';
 
 export type SchemaChange =
@@ -46,9 +49,13 @@ export function planSchemaChanges(mapping: MappingDocument, schema: TwentySchema
   return changes;
 }
 
-/** Applies the changes in order; returns what each did. A field that appeared meanwhile is reused, not duplicated. */
-export async function applySchemaChanges(client: TwentyClient, changes: readonly SchemaChange[]): Promise<string[]> {
-  const done: string[] = [];
+/** What applying changed: the fields created and the options added (not those reused), so a rollback can undo them. */
+export type SchemaApplied = { created: { object: string; field: string }[]; options: { object: string; field: string; values: string[] }[]; lines: string[] };
+
+/** Applies the changes in order. A field that appeared meanwhile is reused, not duplicated. */
+export async function applySchemaChanges(client: TwentyClient, changes: readonly SchemaChange[]): Promise<SchemaApplied> {
+  const applied: SchemaApplied = { created: [], options: [], lines: [] };
+  const done = applied.lines;
   for (const change of changes) {
     if (change.kind === 'create-field') {
       const spec: FieldSpec = {
@@ -62,10 +69,27 @@ export async function applySchemaChanges(client: TwentyClient, changes: readonly
       };
       const result = await client.ensureField(spec);
       done.push(`${result.status === 'created' ? 'created' : 'reused'} ${change.object}.${change.name}`);
+      if (result.status === 'created') applied.created.push({ object: change.object, field: change.name });
+      else if (result.addedOptions.length > 0) applied.options.push({ object: change.object, field: change.name, values: result.addedOptions });
     } else {
       const result = await client.addSelectOptions(change.object, change.field, change.options);
       done.push(`added ${result.added.length} options to ${change.object}.${change.field}`);
+      if (result.added.length > 0) applied.options.push({ object: change.object, field: change.field, values: result.added });
     }
   }
-  return done;
+  return applied;
+}
+
+/** Applies the mapping's schema changes and journals what they created, for a rollback asked to remove them. */
+export async function applyMigrationSchema(dir: string, client: TwentyClient, mapping: MappingDocument): Promise<SchemaApplied> {
+  const applied = await applySchemaChanges(client, planSchemaChanges(mapping, await client.schema({ refresh: true })));
+  if (applied.created.length > 0 || applied.options.length > 0) {
+    const journal = await Journal.open(join(dir, JOURNAL_FILE));
+    try {
+      await journal.append({ t: 'schema', created: applied.created, options: applied.options });
+    } finally {
+      await journal.close();
+    }
+  }
+  return applied;
 }

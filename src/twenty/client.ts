@@ -11,6 +11,8 @@ import { TwentyConfigError } from './errors.js';
 import type { EventSink } from './events.js';
 import {
   addSelectOptions,
+  removeCustomField,
+  removeSelectOptions,
   ensureField,
   ensureObject,
   type AddOptionsResult,
@@ -88,6 +90,10 @@ export interface TwentyClient {
   addSelectOptions(object: string, field: string, options: readonly SelectOptionInput[]): Promise<AddOptionsResult>;
   /** Creates a custom object, or reuses the one with this singular name. */
   ensureObject(spec: ObjectSpec): Promise<EnsureObjectResult>;
+  /** Deletes a custom field and its values; false when it is not there. */
+  removeCustomField(object: string, field: string): Promise<boolean>;
+  /** Removes options from a select, keeping the others; returns the values removed. */
+  removeSelectOptions(object: string, field: string, values: readonly string[]): Promise<string[]>;
 
   /** Batch upsert; bad records are isolated and reported, the rest written. See records.ts. */
   upsertMany(plural: string, records: readonly TwentyRecord[], options?: UpsertOptions): Promise<UpsertResult>;
@@ -161,6 +167,8 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     capabilities: async () => capabilitiesOf(await schemaCache.get(), batchLimit),
     ensureField: (spec) => ensureField(schemaDeps, spec),
     addSelectOptions: (object, field, opts) => addSelectOptions(schemaDeps, object, field, opts),
+    removeCustomField: (object, field) => removeCustomField(schemaDeps, object, field),
+    removeSelectOptions: (object, field, values) => removeSelectOptions(schemaDeps, object, field, values),
     ensureObject: (spec) => ensureObject(schemaDeps, spec),
     upsertMany: (plural, records, opts) => upsertMany(recordDeps, plural, records, opts),
     find: (plural, query) => findPages(recordDeps, plural, query),

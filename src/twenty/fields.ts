@@ -324,6 +324,34 @@ export async function addSelectOptions(deps: SchemaDeps, objectName: string, fie
   return { field: updated, added: missing.map((o) => o.value) };
 }
 
+/**
+ * Undoes what a migration did to the data model: deletes a custom field (with its values), or removes options from a
+ * select (the other options are sent back unchanged). Standard fields are never deleted. Returns false when there was
+ * nothing to do (the field is gone already, or has none of these options).
+ */
+export async function removeCustomField(deps: SchemaDeps, objectName: string, fieldName: string): Promise<boolean> {
+  const object = await objectOrThrow(deps, objectName);
+  const field = object.fields.find((f) => f.name === fieldName);
+  if (field === undefined) return false;
+  if (!field.isCustom) throw new TwentySchemaConflictError(object.nameSingular, fieldName, 'is a standard field', 'Only custom fields can be removed.');
+  await deps.send({ method: 'DELETE', path: restPath('metadata', 'fields', field.id), object: object.nameSingular });
+  await deps.schema.refresh();
+  return true;
+}
+
+export async function removeSelectOptions(deps: SchemaDeps, objectName: string, fieldName: string, values: readonly string[]): Promise<string[]> {
+  const object = await objectOrThrow(deps, objectName);
+  const field = object.fields.find((f) => f.name === fieldName);
+  if (field === undefined || !isSelect(field.type)) return [];
+  const drop = new Set(values);
+  const kept = (field.options ?? []).filter((o) => !drop.has(o.value));
+  const removed = (field.options ?? []).filter((o) => drop.has(o.value)).map((o) => o.value);
+  if (removed.length === 0) return [];
+  await deps.send({ method: 'PATCH', path: restPath('metadata', 'fields', field.id), body: { options: kept }, object: object.nameSingular });
+  await deps.schema.refresh();
+  return removed;
+}
+
 /** Creates a custom object, or reuses the one that already has this singular name. */
 export async function ensureObject(deps: SchemaDeps, spec: ObjectSpec): Promise<EnsureObjectResult> {
   checkName(spec.nameSingular, spec.nameSingular, 'object name');
