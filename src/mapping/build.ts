@@ -55,6 +55,8 @@ export type DatasetColumn = {
   samples: string[];
   values?: string[];
   separator?: ';' | ',';
+  /** The reader's decision on slashed dates in the column (day or month first), when it has any. */
+  dateOrder?: string;
   /** The files of the dataset split this column's lists by different separators. */
   mixedSeparators?: boolean;
   dateFormat?: string;
@@ -83,6 +85,7 @@ export function datasetColumns(inspection: Inspection, dataset: Dataset): Datase
       ...(values === undefined ? {} : { values }),
       ...separatorOf(profiles),
       ...(main.dateFormat === undefined ? {} : { dateFormat: main.dateFormat }),
+      ...(main.dateOrder === undefined ? {} : { dateOrder: main.dateOrder }),
     };
   });
 }
@@ -390,6 +393,10 @@ function transformsFor(dataset: ExportKind, column: DatasetColumn, d: Destinatio
   if (format && (DATE_TYPES.has(type ?? '') || column.valueType === 'date' || column.valueType === 'datetime')) {
     transforms.dateFormat = format;
     if (dataset !== 'unknown' && /HH/.test(format)) transforms.timeZone = KARTRA_TIME_ZONE;
+    // Slashed dates in a column of another format: the reader's order, or Kartra's (US) default when undecided.
+    if (!format.includes('/') && column.dateOrder !== undefined && column.dateOrder !== 'conflicting') {
+      transforms.slashOrder = column.dateOrder === 'day-first' ? 'day-first' : 'month-first';
+    }
   }
   if ((type === 'MULTI_SELECT' || column.valueType === 'multi-value') && !column.mixedSeparators) transforms.separator = column.separator ?? ',';
   if (d.subfield === 'addressCountry' || column.valueType === 'country') transforms.country = 'name';

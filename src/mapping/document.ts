@@ -46,6 +46,11 @@ export const transformsSchema = z
   .object({
     /** How the column's dates are written; slashed formats say which number is the day. */
     dateFormat: z.enum(DATE_FORMATS).optional(),
+    /**
+     * How slashed dates read in a column mostly written another way (an ISO column a spreadsheet re-saved in part):
+     * decided by the reader over the whole column; Kartra's default, month first, when nothing in it says otherwise.
+     */
+    slashOrder: z.enum(['month-first', 'day-first']).optional(),
     /** The time zone of dates written without one (Kartra: US-Eastern). IANA name. */
     timeZone: z.string().min(1).optional(),
     /** ISO 3166 alpha-2 country for phone numbers written without a calling code. */

@@ -46,11 +46,15 @@ export async function prepareSources(options: SourceOptions): Promise<PhaseSourc
   const filesOf = (dataset: Dataset) => inspection.files.filter((f) => dataset.files.includes(f.name));
   const rowsOf = (dataset: Dataset): AsyncIterable<DatasetRow> => readDatasetRows(filesOf(dataset));
 
+  // Each file's list separator, as the reader found it: chunks of one export may differ.
+  const fileSeparators = new Map(
+    inspection.files.map((f) => [f.name, new Map(f.columns.flatMap((c) => (c.separator ? [[c.name, c.separator] as const] : [])))] as const),
+  );
   const leads = datasetOf('leads');
   const duplicates = new Map(
     (leads?.duplicates ?? []).map((d) => [`${d.file}:${d.line}`, { winner: `${d.duplicateOf.file}:${d.duplicateOf.line}`, key: d.key }] as const),
   );
-  const pre = leads ? await firstPass(rowsOf(leads), rowTransformer({ mapping, schema, dataset: 'leads' }), duplicates, options.sampleSize) : undefined;
+  const pre = leads ? await firstPass((file) => leads.files.indexOf(file), rowsOf(leads), rowTransformer({ mapping, schema, dataset: 'leads', fileSeparators }), duplicates, options.sampleSize) : undefined;
   const sampling = options.sampleSize !== undefined;
   const inSample = (draft: Draft): boolean => {
     const contact = draft.links.pointOfContact;
@@ -69,6 +73,7 @@ export async function prepareSources(options: SourceOptions): Promise<PhaseSourc
       mapping,
       schema,
       dataset: dataset.kind,
+      fileSeparators,
       ...(phase === 'people' ? { duplicates } : {}),
       ...(phase === 'subscriptions' && transactions ? { lastEvents: await lastLifecycleEvents(rowsOf(transactions)) } : {}),
     });
@@ -87,7 +92,8 @@ async function* mapRows<T>(rows: AsyncIterable<DatasetRow>, f: (row: DatasetRow)
 }
 
 type FirstPass = {
-  companies: Map<string, string>;
+  /** Key → the spelling first met in file order, and where (for that comparison). */
+  companies: Map<string, { name: string; at: number }>;
   /** The winning lead's `file:line` → its duplicates' list values per field. */
   extras: Map<string, Map<string, string[]>>;
   samplePeople: Set<string>;
@@ -97,6 +103,7 @@ type FirstPass = {
 
 /** One read of the leads before anything is written: companies, duplicates' lists, the sample. */
 async function firstPass(
+  fileOrder: (file: string) => number,
   rows: AsyncIterable<DatasetRow>,
   transform: (row: DatasetRow) => Draft | Skipped,
   duplicates: Map<string, { winner: string; key: string }>,
@@ -116,7 +123,12 @@ async function firstPass(
       continue;
     }
     const company = item.links.company;
-    if (company && !pass.companies.has(company.key)) pass.companies.set(company.key, company.name);
+    if (company) {
+      // One spelling per company: the first in the files' own order (rows come oldest first, not in file order).
+      const at = fileOrder(item.file) * 1e9 + item.line;
+      const known = pass.companies.get(company.key);
+      if (!known || at < known.at) pass.companies.set(company.key, { name: company.name, at });
+    }
     if (sampleSize !== undefined && pass.samplePeople.size < sampleSize) {
       pass.samplePeople.add(item.key);
       const email = (item.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail;
@@ -138,8 +150,8 @@ function uniteDuplicates(draft: Draft, extras: Map<string, string[]> | undefined
   return draft;
 }
 
-async function* companyDrafts(companies: Map<string, string>): AsyncGenerator<Draft> {
-  for (const [key, name] of companies) {
+async function* companyDrafts(companies: Map<string, { name: string }>): AsyncGenerator<Draft> {
+  for (const [key, { name }] of companies) {
     const draft: Draft = {
       dataset: 'leads',
       object: 'company',
@@ -168,12 +180,15 @@ export async function lastLifecycleEvents(rows: AsyncIterable<DatasetRow>): Prom
       return i === -1 ? '' : (row.cells[i] ?? '').trim();
     };
     const type = cell('transaction_type');
-    const subscription = cell('subscription_id');
-    if (!LIFECYCLE.has(type.toLowerCase()) || subscription === '' || /^n\/?a$/i.test(subscription)) continue;
+    if (!LIFECYCLE.has(type.toLowerCase())) continue;
     const date = cell('date');
     const at = matchDate(date) ? (wallClockMillis(date) ?? 0) : 0;
-    const previous = last.get(subscription);
-    if (!previous || at >= previous.at) last.set(subscription, { at, type });
+    // The subscriptions report names some subscriptions by Kartra's id, some by the processor's (PayPal's I-...).
+    for (const id of [cell('subscription_id'), cell('processor_subscription_id')]) {
+      if (id === '' || /^n\/?a$/i.test(id)) continue;
+      const previous = last.get(id);
+      if (!previous || at >= previous.at) last.set(id, { at, type });
+    }
   }
   return new Map([...last].map(([id, e]) => [id, e.type]));
 }

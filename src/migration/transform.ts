@@ -65,6 +65,8 @@ export type TransformContext = {
   duplicates?: Map<string, { winner: string; key: string }>;
   /** Subscriptions: the last lifecycle event of each subscription id, from the transactions. */
   lastEvents?: Map<string, string>;
+  /** Per file, the list separator the reader found in each column (used when the mapping sets none). */
+  fileSeparators?: Map<string, Map<string, ';' | ','>>;
 };
 
 type Bound = { column: MappingColumn; type: string | undefined; options: PlannedCustomField['options'] };
@@ -125,7 +127,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
     const values = Object.fromEntries(row.header.map((h, i) => [h, row.cells[i] ?? '']));
     const skip = (reason: string): Skipped => ({ skipped: reason, dataset, file: row.file, line: row.line, values });
 
-    if (row.ragged) return skip(`ragged_row: ${row.cells.length + row.extra.length} cells where the header has ${row.header.length}; its columns may be shifted, so it is not imported`);
+    if (row.ragged) return skip(`ragged_row: the row does not have the ${row.header.length} cells the header names; its columns may be shifted, so it is not imported`);
     const duplicate = context.duplicates?.get(`${row.file}:${row.line}`);
     if (duplicate) return skip(`duplicate of ${duplicate.winner} (same ${duplicate.key}); its tags and lists were added to that lead`);
 
@@ -151,7 +153,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
       draft.payload[recordKey.field] = key;
     }
 
-    const context2 = { row: cellOf, draft, bound, hasPhoneAsWritten };
+    const context2 = { row: cellOf, draft, bound, hasPhoneAsWritten, separators: context.fileSeparators?.get(row.file) };
     for (const b of bound) {
       if (b === keyColumn) continue;
       const raw = cellOf(b.column.header);
@@ -165,7 +167,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
       if (dataset === 'leads' && !emails?.primaryEmail) {
         const emailColumn = bound.find((b) => b.column.destination.kind !== 'skip' && b.column.destination.subfield === 'primaryEmail');
         const raw = emailColumn ? cellOf(emailColumn.column.header).trim() : '';
-        return skip(raw === '' ? 'missing_email: the lead has no email address' : `invalid_email: "${raw.slice(0, 80)}" is not an email address`);
+        return skip(emptyCell(raw) ? 'missing_email: the lead has no email address' : `invalid_email: "${raw.slice(0, 80)}" is not an email address`);
       }
       splitLoneFullName(draft);
     }
@@ -178,7 +180,13 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
 const destinationName = (c: MappingColumn): string | undefined =>
   c.destination.kind === 'skip' ? undefined : c.destination.kind === 'new-field' ? c.destination.name : c.destination.field;
 
-type PlaceContext = { row: (header: string) => string; draft: Draft; bound: readonly Bound[]; hasPhoneAsWritten: boolean };
+type PlaceContext = {
+  row: (header: string) => string;
+  draft: Draft;
+  bound: readonly Bound[];
+  hasPhoneAsWritten: boolean;
+  separators: Map<string, ';' | ','> | undefined;
+};
 
 /** Puts one cell's value into the payload; returns the problem when it cannot be converted. */
 function place(b: Bound, raw: string, ctx: PlaceContext, transform: TransformContext): string | undefined {
@@ -222,7 +230,7 @@ function place(b: Bound, raw: string, ctx: PlaceContext, transform: TransformCon
     case 'DATE':
     case 'DATE_TIME': {
       const format = (t.dateFormat ?? 'YYYY-MM-DD HH:mm:ss') as DateFormat;
-      return take(convertDate(raw, { format, ...(t.timeZone ? { timeZone: t.timeZone } : {}), type: b.type }));
+      return take(convertDate(raw, { format, ...(t.timeZone ? { timeZone: t.timeZone } : {}), ...(t.slashOrder ? { slashOrder: t.slashOrder } : {}), type: b.type }));
     }
     case 'CURRENCY':
       if (d.subfield === 'currencyCode') return set(raw.trim().toUpperCase());
@@ -240,7 +248,7 @@ function place(b: Bound, raw: string, ctx: PlaceContext, transform: TransformCon
     case 'SELECT':
       return set(optionFor(raw, b.options ?? []) ?? newOption(draft, field, raw.trim()));
     case 'MULTI_SELECT': {
-      const separator = t.separator ?? separatorOfCell(raw);
+      const separator = t.separator ?? ctx.separators?.get(b.column.header) ?? separatorOfCell(raw);
       const { values, unknown } = convertMultiSelect(raw, separator, b.options ?? []);
       return set([...values, ...unknown.map((item) => newOption(draft, field, item))]);
     }

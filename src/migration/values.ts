@@ -222,13 +222,17 @@ interface Wall {
  * set) and writes the offset in force at that instant, so DST is the zone's own. A wall time the clocks skip (02:30
  * on a spring-forward day) is a problem; one they pass twice (01:30 on a fall-back day) is the first, daylight, one.
  */
-export function convertDate(raw: string, options: { format: DateFormat; timeZone?: string; type: 'DATE' | 'DATE_TIME' }): Converted<string> {
+/**
+ * `slashOrder`: how the column's few slashed dates read when its format is another one (an ISO column some spreadsheet
+ * re-saved in part), decided by the reader over the whole column; without it an ambiguous slashed date is refused.
+ */
+export function convertDate(raw: string, options: { format: DateFormat; timeZone?: string; type: 'DATE' | 'DATE_TIME'; slashOrder?: 'month-first' | 'day-first' }): Converted<string> {
   const v = cleanToken(raw).replace(/\s+/g, ' ');
   if (v === '') return problem('no date');
   if (v.startsWith('0000-00-00')) return problem('0000-00-00 is the export’s way of writing "no date"');
   const match = matchDate(v);
   if (!match) return problem(`not a date in the format ${options.format}`);
-  const wall = readWall(v, match.shape, options.format);
+  const wall = readWall(v, match.shape, options.format, options.slashOrder);
   if (typeof wall === 'string') return problem(wall);
   if (wall.year < 1000) return problem(`year ${wall.year} is not a plausible date`);
   if (options.type === 'DATE') return ok(`${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`);
@@ -236,7 +240,7 @@ export function convertDate(raw: string, options: { format: DateFormat; timeZone
   return dateTime(wall, wall.zone ?? options.timeZone ?? 'UTC', options.timeZone ?? wall.zone ?? 'UTC');
 }
 
-function readWall(v: string, shape: DateShape, format: DateFormat): Wall | string {
+function readWall(v: string, shape: DateShape, format: DateFormat, slashOrder?: 'month-first' | 'day-first'): Wall | string {
   if (shape === 'YYYY-MM-DD' || shape === 'YYYY-MM-DD HH:mm:ss') {
     const m = ISO_PARTS.exec(v);
     if (!m) return `not a date in the format ${format}`;
@@ -265,7 +269,7 @@ function readWall(v: string, shape: DateShape, format: DateFormat): Wall | strin
     if (year!.length === 2) return `the year is written with two digits (${year}): its century would be a guess`;
     const first = Number(a);
     const second = Number(b);
-    const order: SlashOrder = DAY_FIRST.includes(format) ? 'day-first' : MONTH_FIRST.includes(format) ? 'month-first' : 'ambiguous';
+    const order: SlashOrder = DAY_FIRST.includes(format) ? 'day-first' : MONTH_FIRST.includes(format) ? 'month-first' : (slashOrder ?? 'ambiguous');
     if (order === 'ambiguous' && first <= 12 && second <= 12 && first !== second) {
       return `${a}/${b} could be ${dayMonth(first, second)} or ${dayMonth(second, first)}; the column’s format is ${format}`;
     }

@@ -273,7 +273,8 @@ describe('Kartra decisions', () => {
   it('puts date_joined into createdAt, read in US-Eastern time', () => {
     const joined = columnOf(doc, 'leads:date_joined');
     expect(joined.destination).toEqual({ kind: 'field', object: 'person', field: 'createdAt' });
-    expect(joined.transforms).toEqual({ dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'America/New_York' });
+    // A few join dates a US spreadsheet rewrote as m/d/yyyy: read month first, as the reader decided for the column.
+    expect(joined.transforms).toEqual({ dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'America/New_York', slashOrder: 'month-first' });
   });
 
   it('keeps the lead id in a new unique TEXT field kartraLeadId', () => {

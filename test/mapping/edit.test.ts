@@ -479,7 +479,7 @@ describe('transform', () => {
   it('refuses an invalid time zone and accepts a valid one', () => {
     refuse(doc, { op: 'transform', column: 'leads:date_joined', timeZone: 'Mars/Olympus_Mons' }, [/"Mars\/Olympus_Mons" is not a time zone/, /use an IANA name such as America\/New_York/]);
     const { document, change } = accept(doc, { op: 'transform', column: 'leads:date_joined', timeZone: 'Europe/Paris' });
-    expect(column(document, 'leads:date_joined').transforms).toEqual({ dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'Europe/Paris' });
+    expect(column(document, 'leads:date_joined').transforms).toEqual({ dateFormat: 'YYYY-MM-DD HH:mm:ss', timeZone: 'Europe/Paris', slashOrder: 'month-first' });
     expect(change).toMatch(/^leads:date_joined: .*timeZone Europe\/Paris$/);
   });
 
