@@ -21,7 +21,7 @@ import {
   type PlannedCustomField,
   type Transforms,
 } from './document.js';
-import { ADDRESS_SUBFIELDS, COMPANY_KEY, FIELD_LABELS, GDPR_STATUS_MEANINGS, KARTRA_TIME_ZONE, PHONE_AS_WRITTEN, isRecordKey } from './kartra-decisions.js';
+import { ADDRESS_SUBFIELDS, COMPANY_KEY, FIELD_LABELS, GDPR_STATUS_MEANINGS, KARTRA_TIME_ZONE, NOTES_FIELD, PHONE_AS_WRITTEN, isRecordKey } from './kartra-decisions.js';
 import { optionValueOf, planOptions, type PlannedOption } from './options.js';
 import { camelName, kartraLeadFieldOf, proposeMapping, type Proposal } from './propose.js';
 import { candidatesFromSchema, PRIMARY_SUBFIELD } from './schema-fields.js';
@@ -222,6 +222,7 @@ function resolve(d: Expected, reason: string, ctx: ColumnContext, planner: Custo
     return { destination: d.subfield === undefined ? { kind: 'field', object: d.object, field: d.field } : { kind: 'field', object: d.object, field: d.field, subfield: d.subfield } };
   }
   const lead = ctx.dataset === 'leads' ? kartraLeadFieldOf(ctx.column.header) : undefined;
+  if (lead === 'notes' && ctx.exact) return { destination: { kind: 'field', object: 'person', field: NOTES_FIELD }, note: 'each lead’s notes become a Note on the person' };
   const { type, note } = refineType(d.type, ctx.column, ctx.exact);
   const subfield = (type === 'ADDRESS' && lead !== undefined ? ADDRESS_SUBFIELDS[lead] : undefined) ?? PRIMARY_SUBFIELD[type];
   return planner.plan({ object: ctx.object, name: d.name ?? camelName(ctx.column.header), type, subfield, column: ctx.column, dataset: ctx.dataset, note });

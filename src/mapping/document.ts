@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TAG_COLORS } from '../twenty-contract.js';
 import { CUSTOM_FIELD_TYPES, TWENTY_OBJECTS } from './corpus.js';
-import { isImportField } from './kartra-decisions.js';
+import { NOTES_FIELD, isImportField } from './kartra-decisions.js';
 import { TIERS } from './score.js';
 
 export const MAPPING_FORMAT = 'kartra-twenty-mapping';
@@ -156,6 +156,7 @@ export function mappingJsonSchema(): Record<string, unknown> {
 /** How a destination reads in a table or a sentence. */
 export function describeDestination(d: Destination): string {
   if (d.kind === 'skip') return 'skip';
+  if (d.kind === 'field' && d.field === NOTES_FIELD) return `${d.object} notes (a Note on the record)`;
   const path = `${d.object}.${d.kind === 'field' ? d.field : d.name}${d.subfield ? `.${d.subfield}` : ''}`;
   return d.kind === 'new-field' ? `${path} (new)` : path;
 }

@@ -23,7 +23,7 @@ import {
   type MappingDocument,
   type PlannedCustomField,
 } from './document.js';
-import { isRecordKey } from './kartra-decisions.js';
+import { NOTES_FIELD, isRecordKey } from './kartra-decisions.js';
 import { planOptions } from './options.js';
 import { camelName } from './propose.js';
 import { valuesFit } from './value-fit.js';
@@ -269,6 +269,10 @@ function findPlan(doc: MappingDocument, object: string, name: string): PlannedCu
 /** The destination an edit names: a field of the workspace, or a field the migration plans. */
 function destinationFor(doc: MappingDocument, schema: TwentySchema, column: MappingColumn, field: string, subfield: string | undefined): Destination {
   const object = column.object;
+  if (field === NOTES_FIELD) {
+    if (subfield !== undefined) refuse(`${object} notes have no parts; leave out the subfield.`);
+    return { kind: 'field', object, field };
+  }
   const offered = candidatesFromSchema(schema).filter((c) => c.object === object && c.field === field);
   if (offered.length > 0) return pickPart(object, field, subfield, offered.map((c) => c.subfield), (s) => ({ kind: 'field', object, field, ...(s ? { subfield: s } : {}) }));
   const plan = doc.customFields.find((f) => f.object === object && f.name === field);
@@ -313,6 +317,7 @@ function typeOf(doc: MappingDocument, schema: TwentySchema, d: Destination): str
   if (d.kind === 'skip') return undefined;
   if (d.kind === 'new-field') return doc.customFields.find((f) => f.object === d.object && f.name === d.name)?.type;
   if (d.field === 'createdAt') return 'DATE_TIME';
+  if (d.field === NOTES_FIELD) return undefined; // a note takes any text
   return schema.field(d.object, d.field)?.type;
 }
 
@@ -326,6 +331,7 @@ function checkValuesFit(column: MappingColumn, type: string | undefined, d: Dest
 
 /** One column per field (per part of a composite field) within a dataset. */
 function checkFree(doc: MappingDocument, column: MappingColumn, d: Destination): void {
+  if (d.kind === 'field' && d.field === NOTES_FIELD) return; // each column becomes a note of its own
   const key = describeDestination(d);
   const holder = doc.columns.find((c) => c !== column && c.dataset === column.dataset && c.destination.kind !== 'skip' && describeDestination(c.destination) === key);
   if (holder) refuse(`${key} is already filled by ${holder.id}. Map or skip that column first.`);

@@ -24,6 +24,12 @@ export const RECORD_KEYS: Partial<Record<ExportKind, { object: TwentyObject; fie
 /** Companies come from the leads' company column: found again by their normalised name, kept in this field. */
 export const COMPANY_KEY = 'kartraCompanyKey';
 
+/**
+ * A column sent to a record's `noteTargets` (its notes, in Twenty's model) becomes a Note attached to the record:
+ * Kartra's notes column goes there, not into a text field nobody reads.
+ */
+export const NOTES_FIELD = 'noteTargets';
+
 /** Where a phone that is not a valid number is kept, as written, so it is never dropped. */
 export const PHONE_AS_WRITTEN = 'kartraPhoneAsWritten';
 

@@ -13,13 +13,12 @@
 import { join } from 'node:path';
 import type { Inspection } from '../kartra/inspect.js';
 import { UserError } from '../errors.js';
-import type { TwentyObject } from '../mapping/corpus.js';
 import type { MappingDocument } from '../mapping/document.js';
 import type { TwentyClient } from '../twenty/client.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import { companyKey } from './companies.js';
 import { Journal, scanJournal, type JournalEntry } from './journal.js';
-import { decide, matchExisting, pluralOf, type Decision, type Policy } from './matching.js';
+import { decide, findIn, matchExisting, pluralOf, type Decision, type Policy } from './matching.js';
 import { prepareSources, type Phase, type PhaseSource } from './sources.js';
 import type { Draft } from './transform.js';
 
@@ -34,7 +33,14 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed'
 export type Counts = Record<Outcome, number>;
 export const zeroCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
 
-export const PHASE_OBJECT: Record<Phase, TwentyObject> = { companies: 'company', people: 'person', transactions: 'opportunity', subscriptions: 'opportunity' };
+export const PHASE_OBJECT: Record<Phase, string> = {
+  companies: 'company',
+  people: 'person',
+  transactions: 'opportunity',
+  subscriptions: 'opportunity',
+  notes: 'note',
+  noteTargets: 'noteTarget',
+};
 
 export type Progress = { phase: Phase; stage: Stage; rows: number; counts: Counts };
 
@@ -137,13 +143,15 @@ class ImportRun {
   private readonly personIdsByLead = new Map<string, string>();
   private readonly personIdsByEmail = new Map<string, string>();
   private companiesByName: Map<string, TwentyRecord> | undefined;
+  /** Notes of the people of this stage, written once the people are (the phase after the last one). */
+  private readonly notes: { title: string; body: string; personKey: string }[] = [];
   private batchSequence = 0;
 
   constructor(private readonly options: ImportOptions) {
     this.dry = options.stage === 'dry-run';
     this.result = {
       stage: options.stage,
-      counts: { companies: zeroCounts(), people: zeroCounts(), transactions: zeroCounts(), subscriptions: zeroCounts() },
+      counts: { companies: zeroCounts(), people: zeroCounts(), transactions: zeroCounts(), subscriptions: zeroCounts(), notes: zeroCounts(), noteTargets: zeroCounts() },
       samples: [],
       problems: [],
       problemCount: 0,
@@ -179,6 +187,7 @@ class ImportRun {
         await this.runPhase(source);
         if (this.result.cancelled) break;
       }
+      if (!this.result.cancelled && this.notes.length > 0) await this.writeNotes();
       this.result.durationMs = Date.now() - started;
       const { counts, problemCount, cancelled, durationMs, companies } = this.result;
       await this.journal?.append({ t: 'run', stage, durationMs, cancelled, problemCount, counts, ...(companies === undefined ? {} : { companies }) });
@@ -220,6 +229,7 @@ class ImportRun {
         continue;
       }
       seen.add(item.key);
+      for (const n of item.notes) this.notes.push({ title: noteTitle(n.column, item.key), body: n.body, personKey: item.key });
       const previous = this.state.outcomes.get(stateKey(phase, item.key));
       if (previous && previous.outcome !== 'failed') continue; // written by an earlier run or stage of this migration
       const before = this.earlier.get(stateKey(phase, item.key));
@@ -283,6 +293,10 @@ class ImportRun {
     if (intents.length === 0) return;
     const phase = intents[0]!.phase;
     const object = PHASE_OBJECT[phase];
+    if (phase === 'notes' || phase === 'noteTargets') {
+      await this.sendNotes(intents, batch);
+      return;
+    }
     const answer = await this.options.client.upsertMany(pluralOf(object), intents.map((i) => i.record), { matchOn: intents[0]!.keyField, ...(this.options.signal ? { signal: this.options.signal } : {}) });
     const outcomes: RowOutcome[] = [];
     const byIndex = new Map(answer.written.map((w) => [w.index, w]));
@@ -322,6 +336,88 @@ class ImportRun {
     }
   }
 
+  /**
+   * Notes and their links to people. Twenty has no unique field on notes, so a replay could create a note twice: each
+   * note is looked up by its title (which names its lead and column) before it is created, and each link by its note.
+   */
+  private async writeNotes(): Promise<void> {
+    const { client } = this.options;
+    const links = (await client.capabilities()).noteTargets;
+    const batchMax = (await client.capabilities()).batchMax;
+    const pending = this.notes.filter((n) => this.state.outcomes.get(stateKey('noteTargets', n.title))?.outcome !== 'created');
+    for (let i = 0; i < pending.length; i += batchMax) {
+      if (this.options.signal?.aborted) {
+        this.result.cancelled = true;
+        return;
+      }
+      const intents: Intent[] = [];
+      const skipped: RowOutcome[] = [];
+      for (const note of pending.slice(i, i + batchMax)) {
+        // A dry run wrote no people: a note counts as it would be, on the person the run would write.
+        const personId = this.personIdsByLead.get(note.personKey) ?? (this.dry ? 'dry-run' : undefined);
+        if (!personId || !links) {
+          skipped.push({ phase: 'notes', key: note.title, outcome: 'skipped', reason: !links ? 'this Twenty has no note links (noteTargets)' : `its person (lead ${note.personKey}) was not imported` });
+          continue;
+        }
+        const base = { keyField: 'title', key: note.title, hash: '', file: '', line: 0, values: { notes: note.body.slice(0, 500) } };
+        intents.push({ ...base, phase: 'notes', action: 'create', record: { title: note.title, bodyV2: { markdown: note.body } } });
+        const column = links.columns.person;
+        if (column) intents.push({ ...base, phase: 'noteTargets', action: 'create', record: { [column]: personId } });
+      }
+      if (this.dry) {
+        this.result.counts.notes.skipped += skipped.length;
+        for (const intent of intents) this.result.counts[intent.phase].created++;
+        continue;
+      }
+      await this.record(skipped);
+      if (intents.length === 0) continue;
+      const batch = `${process.pid}-${Date.now()}-${this.batchSequence++}`;
+      await this.journal!.append({ t: 'intent', batch, records: intents });
+      await this.sendNotes(intents, batch);
+    }
+  }
+
+  /** Creates the notes not in Twenty yet (found by title), then the links not made yet (found by note). */
+  private async sendNotes(intents: Intent[], batch: string): Promise<void> {
+    const { client } = this.options;
+    const links = (await client.capabilities()).noteTargets;
+    const notes = intents.filter((i) => i.phase === 'notes');
+    const outcomes: RowOutcome[] = [];
+    const noteIds = new Map<string, string>();
+    for (const record of await findIn(client, 'notes', 'title', notes.map((n) => n.key))) noteIds.set(String(record.title), String(record.id));
+    const missing = notes.filter((n) => !noteIds.has(n.key));
+    if (missing.length > 0) {
+      const answer = await client.upsertMany('notes', missing.map((n) => n.record));
+      for (const w of answer.written) noteIds.set(missing[w.index]!.key, w.id);
+      for (const r of answer.rejected) outcomes.push({ phase: 'notes', key: missing[r.index]!.key, outcome: 'failed', reason: r.message, values: missing[r.index]!.values });
+    }
+    for (const n of notes) {
+      const id = noteIds.get(n.key);
+      if (id) outcomes.push({ phase: 'notes', key: n.key, outcome: 'created', id });
+    }
+    if (links) {
+      const targets = intents.filter((i) => i.phase === 'noteTargets' && noteIds.has(i.key));
+      const linked = new Set<string>();
+      const ids = targets.map((t) => noteIds.get(t.key)!);
+      for (const record of await findIn(client, links.namePlural, links.parentColumn, ids)) {
+        linked.add(String(record[links.parentColumn]));
+        const key = targets.find((t) => noteIds.get(t.key) === String(record[links.parentColumn]))?.key;
+        if (key) outcomes.push({ phase: 'noteTargets', key, outcome: 'created', id: String(record.id) });
+      }
+      const toLink = targets.filter((t) => !linked.has(noteIds.get(t.key)!));
+      if (toLink.length > 0) {
+        const answer = await client.upsertMany(links.namePlural, toLink.map((t) => ({ ...t.record, [links.parentColumn]: noteIds.get(t.key)! })));
+        for (const w of answer.written) outcomes.push({ phase: 'noteTargets', key: toLink[w.index]!.key, outcome: 'created', id: w.id });
+        for (const r of answer.rejected) outcomes.push({ phase: 'noteTargets', key: toLink[r.index]!.key, outcome: 'failed', reason: r.message });
+      }
+    }
+    for (const o of outcomes) {
+      this.result.counts[o.phase][o.outcome]++;
+      this.state.outcomes.set(stateKey(o.phase, o.key), o);
+    }
+    await this.journal!.append({ t: 'done', batch, records: outcomes });
+  }
+
   private rememberIds(o: RowOutcome): void {
     if (!o.id) return;
     if (o.phase === 'companies') this.companyIds.set(o.key, o.id);
@@ -332,6 +428,9 @@ class ImportRun {
   }
 }
 
+/** A note's title names its column and lead: how it is found again (Twenty has no unique field on notes). */
+export const noteTitle = (column: string, leadKey: string): string => `${column.slice(0, 60)} from Kartra (lead ${leadKey})`;
+
 /** The record as sent: a create's whole payload, or an update's changed fields with the record's id and key. */
 function sendable(d: Extract<Decision, { action: 'create' | 'update' }>): Record<string, unknown> {
   if (d.action === 'create') return d.payload;
@@ -339,7 +438,7 @@ function sendable(d: Extract<Decision, { action: 'create' | 'update' }>): Record
 }
 
 /** Options a batch's cells need that its fields lack (a tag first seen past the profile's list), added first. */
-async function ensureOptions(client: TwentyClient, drafts: readonly Draft[], object: TwentyObject): Promise<void> {
+async function ensureOptions(client: TwentyClient, drafts: readonly Draft[], object: string): Promise<void> {
   const needed = new Map<string, Map<string, string>>();
   for (const draft of drafts) {
     for (const [field, options] of draft.missingOptions) {

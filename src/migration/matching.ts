@@ -23,7 +23,7 @@ export const pluralOf = (object: string): string => PLURAL[object] ?? `${object}
 /** Values Twenty's `in` filter cannot carry are looked up no other way: such a record is treated as new. */
 const filterable = (v: string): boolean => v !== '' && !/[",]/.test(v);
 
-async function findIn(client: TwentyClient, plural: string, field: string, values: string[]): Promise<TwentyRecord[]> {
+export async function findIn(client: TwentyClient, plural: string, field: string, values: string[]): Promise<TwentyRecord[]> {
   const usable = [...new Set(values.filter(filterable))];
   const found: TwentyRecord[] = [];
   for (let i = 0; i < usable.length; i += 100) {

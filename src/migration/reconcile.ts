@@ -31,13 +31,15 @@ export type PhaseReconciliation = {
   balanced: boolean;
 };
 
-const KEY_OF_PHASE: Record<Phase, string> = {
+/** The field each phase's records are found by in Twenty; a note by its title, which names its lead. */
+const KEY_OF_PHASE: Partial<Record<Phase, string>> = {
   companies: COMPANY_KEY,
   people: RECORD_KEYS.leads!.field,
   transactions: RECORD_KEYS.transactions!.field,
   subscriptions: RECORD_KEYS.subscriptions!.field,
+  notes: 'title',
 };
-const DATASET_OF_PHASE: Record<Exclude<Phase, 'companies'>, string> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
+const DATASET_OF_PHASE: Partial<Record<Phase, string>> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
 
 /** Source rows per phase, from the mapping document's datasets (and the companies the leads name, when known). */
 export function sourceRowsOf(mapping: MappingDocument, companies?: number): Partial<Record<Phase, number>> {
@@ -47,7 +49,7 @@ export function sourceRowsOf(mapping: MappingDocument, companies?: number): Part
   };
   const counts: Partial<Record<Phase, number>> = {};
   for (const [phase, kind] of Object.entries(DATASET_OF_PHASE)) {
-    const n = rows(kind);
+    const n = rows(kind!);
     if (n !== undefined) counts[phase as Phase] = n;
   }
   if (companies !== undefined) counts.companies = companies;
@@ -66,11 +68,11 @@ export async function reconcile(dir: string, client: TwentyClient, sourceRows: P
   }
   const schema = await client.schema();
   const result: PhaseReconciliation[] = [];
-  for (const phase of ['companies', 'people', 'transactions', 'subscriptions'] as const) {
+  for (const phase of ['companies', 'people', 'transactions', 'subscriptions', 'notes'] as const) {
     const p = phases.get(phase);
     if (!p) continue;
     const object = PHASE_OBJECT[phase];
-    const keyField = KEY_OF_PHASE[phase];
+    const keyField = KEY_OF_PHASE[phase]!;
     const inTwenty = new Map<string, number>();
     if (schema.field(object, keyField)) {
       for await (const page of client.find(pluralOf(object), { filter: where(isNull(keyField, true)), fields: ['id', keyField] })) {

@@ -17,7 +17,14 @@ export const REPORT_FILE = 'report.md';
 export const REJECTS_FILE = 'rejects.csv';
 export const SPOT_CHECK_SIZE = 25;
 
-const DATASET_OF_PHASE: Record<Phase, string> = { companies: 'leads (company column)', people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
+const DATASET_OF_PHASE: Record<Phase, string> = {
+  companies: 'leads (company column)',
+  people: 'leads',
+  transactions: 'transactions',
+  subscriptions: 'subscriptions',
+  notes: 'leads (notes column)',
+  noteTargets: 'links of notes to people',
+};
 
 /** One record of a spot-check: a few source cells beside the values Twenty holds now. */
 export type SpotCheckRow = { key: string; id: string; checks: { column: string; source: string; twenty: string; same: boolean }[] };

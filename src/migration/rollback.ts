@@ -14,7 +14,7 @@ import { Journal, scanJournal } from './journal.js';
 import { pluralOf } from './matching.js';
 
 /** Later records point to earlier ones: undo opportunities first, companies last. */
-const UNDO_ORDER: readonly Phase[] = ['subscriptions', 'transactions', 'people', 'companies'];
+const UNDO_ORDER: readonly Phase[] = ['noteTargets', 'notes', 'subscriptions', 'transactions', 'people', 'companies'];
 const BATCH = 100;
 
 export type RollbackPlan = { phase: Phase; destroy: number; restore: number }[];
@@ -54,7 +54,7 @@ export async function runRollback(
   const state = await readJournalState(dir);
   const journal = await Journal.open(join(dir, JOURNAL_FILE));
   const result: RollbackResult = {
-    reversed: { companies: { destroyed: 0, restored: 0 }, people: { destroyed: 0, restored: 0 }, transactions: { destroyed: 0, restored: 0 }, subscriptions: { destroyed: 0, restored: 0 } },
+    reversed: Object.fromEntries(UNDO_ORDER.map((p) => [p, { destroyed: 0, restored: 0 }])) as RollbackResult['reversed'],
     schemaRemoved: [],
     kept: [],
     errored: [],

@@ -15,7 +15,8 @@ import { COMPANY_KEY } from '../mapping/kartra-decisions.js';
 import type { TwentySchema } from '../twenty/schema.js';
 import { hashOf, isSkipped, rowTransformer, type Draft, type Skipped } from './transform.js';
 
-export type Phase = 'companies' | 'people' | 'transactions' | 'subscriptions';
+/** The phases of an import, in the order their records must exist; notes (and their links) come last. */
+export type Phase = 'companies' | 'people' | 'transactions' | 'subscriptions' | 'notes' | 'noteTargets';
 
 export type PhaseSource = {
   phase: Phase;
@@ -26,7 +27,7 @@ export type PhaseSource = {
   size?: number;
 };
 
-const PHASE_DATASET: Record<Exclude<Phase, 'companies'>, ExportKind> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
+const PHASE_DATASET: Record<'people' | 'transactions' | 'subscriptions', ExportKind> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
 
 /** Kartra's transaction types that change a subscription's state (kartra-exports.md §3.6). */
 const LIFECYCLE = new Set(['sale', 'rebill', 'cancellation', 'request can.', 'revert can.']);
@@ -163,6 +164,7 @@ async function* companyDrafts(companies: Map<string, { name: string }>): AsyncGe
       hash: '',
       links: {},
       problems: [],
+      notes: [],
       missingOptions: new Map(),
       values: { company: name },
     };

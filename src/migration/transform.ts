@@ -9,7 +9,7 @@ import type { DatasetRow } from '../kartra/dataset-rows.js';
 import type { ExportKind } from '../kartra/kind.js';
 import type { DateFormat, MappingColumn, MappingDocument, PlannedCustomField } from '../mapping/document.js';
 import type { TwentyObject } from '../mapping/corpus.js';
-import { PHONE_AS_WRITTEN, RECORD_KEYS } from '../mapping/kartra-decisions.js';
+import { NOTES_FIELD, PHONE_AS_WRITTEN, RECORD_KEYS } from '../mapping/kartra-decisions.js';
 import { optionValueOf } from '../mapping/options.js';
 import type { TwentySchema } from '../twenty/schema.js';
 import { companyKey } from './companies.js';
@@ -49,6 +49,8 @@ export type Draft = {
     pointOfContact?: { leadId?: string; email?: string };
   };
   problems: RowProblem[];
+  /** Columns sent to the record's notes: each becomes a Note attached to the record. */
+  notes: { column: string; body: string }[];
   /** Options the cells need that the plan does not have yet: field → value → label. */
   missingOptions: Map<string, Map<string, string>>;
   /** The original cells, header → value: what rejects.csv shows when the record fails. */
@@ -142,6 +144,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
       hash: '',
       links: {},
       problems: [],
+      notes: [],
       missingOptions: new Map(),
       values,
     };
@@ -206,6 +209,10 @@ function place(b: Bound, raw: string, ctx: PlaceContext, transform: TransformCon
     return undefined;
   };
 
+  if (d.kind === 'field' && field === NOTES_FIELD) {
+    draft.notes.push({ column: b.column.header, body: raw.trim() });
+    return undefined;
+  }
   // Relations are resolved once the records they point to are written.
   if (d.kind === 'field' && field === 'company' && !d.subfield) {
     const key = companyKey(raw);
@@ -351,7 +358,7 @@ function finishOpportunity(draft: Draft, dataset: 'transactions' | 'subscription
 export function hashOf(draft: Draft): string {
   const stable = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(stable) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, stable(x)])) : v;
-  return createHash('sha256').update(JSON.stringify(stable({ payload: draft.payload, links: draft.links }))).digest('hex').slice(0, 24);
+  return createHash('sha256').update(JSON.stringify(stable({ payload: draft.payload, links: draft.links, notes: draft.notes }))).digest('hex').slice(0, 24);
 }
 
 export const isSkipped = (r: Draft | Skipped): r is Skipped => 'skipped' in r;

@@ -124,7 +124,7 @@ describe('map', () => {
   });
 
   it('refuses a field no column can fill (relation list, system field)', () => {
-    refuse(doc, { op: 'map', column: 'leads:bio', field: 'noteTargets' }, [/person\.noteTargets cannot be filled from a column \(a system, read-only or relation field\)/]);
+    refuse(doc, { op: 'map', column: 'leads:bio', field: 'taskTargets' }, [/person\.taskTargets cannot be filled from a column \(a system, read-only or relation field\)/]);
     refuse(doc, { op: 'map', column: 'leads:bio', field: 'position' }, [/person\.position cannot be filled from a column/]);
     refuse(doc, { op: 'map', column: 'leads:bio', field: 'updatedAt' }, [/person\.updatedAt cannot be filled from a column/]);
   });
@@ -615,3 +615,14 @@ describe('value checks on composite parts, fields shared across exports, choice 
     expect(accept(doc, { op: 'transform', column: 'leads:date_joined', timeZone: 'Europe/Paris' }).change).toBe('leads:date_joined: timeZone Europe/Paris');
   });
 });
+
+describe('notes', () => {
+  it("sends Kartra's notes column to notes on the person, and lets any text column become a note of its own", () => {
+    expect(column(doc, 'leads:notes').destination).toEqual({ kind: 'field', object: 'person', field: 'noteTargets' });
+    const { document } = accept(doc, { op: 'map', column: 'leads:bio', field: 'noteTargets' });
+    expect(column(document, 'leads:bio').destination).toEqual({ kind: 'field', object: 'person', field: 'noteTargets' });
+    expect(plan(document, 'person', 'bio')).toBeUndefined();
+    refuse(doc, { op: 'map', column: 'leads:bio', field: 'noteTargets', subfield: 'title' }, [/notes have no parts/]);
+  });
+});
+
