@@ -261,7 +261,8 @@ class ImportRun {
     const { client } = this.options;
     for (const draft of drafts) this.resolveLinks(draft);
     if (phase === 'companies') this.companiesByName ??= await loadCompanies(client);
-    const existing = await matchExisting(client, object, drafts, this.companiesByName);
+    const keyExists = (await client.schema()).field(object, drafts[0]!.keyField) !== undefined;
+    const existing = await matchExisting(client, object, drafts, { companiesByName: this.companiesByName, keyExists });
     const decisions = decide(drafts, existing, this.options.policy);
     const settled: RowOutcome[] = [];
     const intents: Intent[] = [];
@@ -364,27 +365,57 @@ class ImportRun {
         const column = links.columns.person;
         if (column) intents.push({ ...base, phase: 'noteTargets', action: 'create', record: { [column]: personId } });
       }
+      // Notes (and links) already in Twenty before this batch — a delta's unchanged people, or a run before this one —
+      // are left alone and counted unchanged; the intent holds only what this run creates.
+      const existing = await this.existingNotes(intents);
+      const fresh = intents.filter((i) => !existing.has(stateKey(i.phase, i.key)));
+      const unchanged: RowOutcome[] = [...existing].map(([k, id]) => ({ phase: k.slice(0, k.indexOf('|')) as Phase, key: k.slice(k.indexOf('|') + 1), outcome: 'unchanged', id }));
       if (this.dry) {
         this.result.counts.notes.skipped += skipped.length;
-        for (const intent of intents) this.result.counts[intent.phase].created++;
+        for (const o of unchanged) this.result.counts[o.phase].unchanged++;
+        for (const intent of fresh) this.result.counts[intent.phase].created++;
         continue;
       }
-      await this.record(skipped);
-      if (intents.length === 0) continue;
+      await this.record([...skipped, ...unchanged]);
+      if (fresh.length === 0) continue;
       const batch = `${process.pid}-${Date.now()}-${this.batchSequence++}`;
-      await this.journal!.append({ t: 'intent', batch, records: intents });
-      await this.sendNotes(intents, batch);
+      await this.journal!.append({ t: 'intent', batch, records: fresh });
+      await this.sendNotes(fresh, batch);
     }
   }
 
-  /** Creates the notes not in Twenty yet (found by title), then the links not made yet (found by note). */
+  /** Notes found by title and their links found by note, as `phase|key` → id. */
+  private async existingNotes(intents: readonly Intent[]): Promise<Map<string, string>> {
+    const { client } = this.options;
+    const links = (await client.capabilities()).noteTargets;
+    const found = new Map<string, string>();
+    const titles = intents.filter((i) => i.phase === 'notes').map((i) => i.key);
+    if (titles.length === 0) return found;
+    const noteIds = new Map<string, string>();
+    for (const record of await findIn(client, 'notes', 'title', titles)) noteIds.set(String(record.title), String(record.id));
+    for (const [title, id] of noteIds) found.set(stateKey('notes', title), id);
+    if (links && noteIds.size > 0) {
+      const titleOf = new Map([...noteIds].map(([title, id]) => [id, title]));
+      for (const record of await findIn(client, links.namePlural, links.parentColumn, [...noteIds.values()])) {
+        const title = titleOf.get(String(record[links.parentColumn]));
+        if (title) found.set(stateKey('noteTargets', title), String(record.id));
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Creates an intent's notes not in Twenty yet (found by title), then the links not made yet (found by note). An
+   * intent holds only notes absent before it was journalled, so one found here was created by its first sending.
+   */
   private async sendNotes(intents: Intent[], batch: string): Promise<void> {
     const { client } = this.options;
     const links = (await client.capabilities()).noteTargets;
     const notes = intents.filter((i) => i.phase === 'notes');
     const outcomes: RowOutcome[] = [];
     const noteIds = new Map<string, string>();
-    for (const record of await findIn(client, 'notes', 'title', notes.map((n) => n.key))) noteIds.set(String(record.title), String(record.id));
+    // Every key of the intent: a link may be all that is left to make for a note that exists.
+    for (const record of await findIn(client, 'notes', 'title', [...new Set(intents.map((i) => i.key))])) noteIds.set(String(record.title), String(record.id));
     const missing = notes.filter((n) => !noteIds.has(n.key));
     if (missing.length > 0) {
       const answer = await client.upsertMany('notes', missing.map((n) => n.record));

@@ -4,7 +4,7 @@
  * matched by the key, then by the normalised name of any company already in the workspace.
  */
 import type { TwentyClient } from '../twenty/client.js';
-import { isIn } from '../twenty/filters.js';
+import { and, isIn, isNull } from '../twenty/filters.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import type { Draft } from './transform.js';
 
@@ -23,34 +23,57 @@ export const pluralOf = (object: string): string => PLURAL[object] ?? `${object}
 /** Values Twenty's `in` filter cannot carry are looked up no other way: such a record is treated as new. */
 const filterable = (v: string): boolean => v !== '' && !/[",]/.test(v);
 
-export async function findIn(client: TwentyClient, plural: string, field: string, values: string[]): Promise<TwentyRecord[]> {
+export async function findIn(client: TwentyClient, plural: string, field: string, values: string[], trash = false): Promise<TwentyRecord[]> {
   const usable = [...new Set(values.filter(filterable))];
   const found: TwentyRecord[] = [];
   for (let i = 0; i < usable.length; i += 100) {
-    for await (const page of client.find(plural, { filter: isIn(field, usable.slice(i, i + 100)) })) found.push(...page.records);
+    const inList = isIn(field, usable.slice(i, i + 100));
+    // Twenty lists trashed records only for a filter that names deletedAt.
+    const filter = trash ? and(inList, isNull('deletedAt', true)) : inList;
+    for await (const page of client.find(plural, { filter })) found.push(...page.records);
   }
   return found;
 }
 
-/** Existing records for the drafts, by draft key. */
-export async function matchExisting(client: TwentyClient, object: string, drafts: readonly Draft[], companiesByName?: Map<string, TwentyRecord>): Promise<Map<string, { record: TwentyRecord; by: string }>> {
+async function findInWithTrash(client: TwentyClient, plural: string, field: string, values: string[]): Promise<{ record: TwentyRecord; trashed: boolean }[]> {
+  const live = await findIn(client, plural, field, values);
+  const trashed = await findIn(client, plural, field, values, true);
+  return [...live.map((record) => ({ record, trashed: false })), ...trashed.map((record) => ({ record, trashed: true }))];
+}
+
+export type Match = { record: TwentyRecord; by: string; trashed?: boolean };
+
+/**
+ * Existing records for the drafts, by draft key. `keyExists`: whether the key field is in the workspace yet (a dry-run
+ * before the schema changes runs without it, and nothing can be matched on it). Records in Twenty's trash count too:
+ * an upsert would restore and overwrite one that shares a unique value.
+ */
+export async function matchExisting(
+  client: TwentyClient,
+  object: string,
+  drafts: readonly Draft[],
+  options: { companiesByName?: Map<string, TwentyRecord> | undefined; keyExists: boolean },
+): Promise<Map<string, Match>> {
   const plural = pluralOf(object);
-  const matches = new Map<string, { record: TwentyRecord; by: string }>();
+  const matches = new Map<string, Match>();
   if (drafts.length === 0) return matches;
   const keyField = drafts[0]!.keyField;
-  for (const record of await findIn(client, plural, keyField, drafts.map((d) => d.key))) {
-    const key = record[keyField];
-    if (typeof key === 'string') matches.set(key, { record, by: keyField });
+  if (options.keyExists) {
+    for (const { record, trashed } of await findInWithTrash(client, plural, keyField, drafts.map((d) => d.key))) {
+      const key = record[keyField];
+      if (typeof key === 'string') matches.set(key, { record, by: keyField, ...(trashed ? { trashed } : {}) });
+    }
   }
   const rest = drafts.filter((d) => !matches.has(d.key));
   if (object === 'person' && rest.length > 0) {
     const byEmail = new Map(rest.map((d) => [((d.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail ?? ''), d]));
-    for (const record of await findIn(client, plural, 'emails.primaryEmail', [...byEmail.keys()])) {
+    for (const { record, trashed } of await findInWithTrash(client, plural, 'emails.primaryEmail', [...byEmail.keys()])) {
       const email = ((record.emails as { primaryEmail?: string } | undefined)?.primaryEmail ?? '').toLowerCase();
       const draft = byEmail.get(email);
-      if (draft && !matches.has(draft.key)) matches.set(draft.key, { record, by: 'email' });
+      if (draft && !matches.has(draft.key)) matches.set(draft.key, { record, by: 'email', ...(trashed ? { trashed } : {}) });
     }
   }
+  const companiesByName = options.companiesByName;
   if (object === 'company' && companiesByName) {
     for (const draft of rest) {
       const record = companiesByName.get(draft.key);
@@ -115,11 +138,15 @@ export function patchFor(payload: Record<string, unknown>, existing: TwentyRecor
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** What to do with each draft of a batch, given what Twenty holds. */
-export function decide(drafts: readonly Draft[], existing: Map<string, { record: TwentyRecord; by: string }>, policy: Policy): Decision[] {
+export function decide(drafts: readonly Draft[], existing: Map<string, Match>, policy: Policy): Decision[] {
   return drafts.map((draft) => {
     const match = existing.get(draft.key);
     if (!match) return { action: 'create', draft, payload: draft.payload };
     const id = String(match.record.id);
+    if (match.trashed) {
+      // Writing it would bring the trashed record back and overwrite it; the user decides what it is.
+      return { action: 'skipped', draft, reason: `a record in Twenty's trash has the same ${match.by}; restore it or delete it for good in Twenty, then import again` };
+    }
     if (policy === 'create-only') return { action: 'skipped', draft, id, reason: `already in Twenty (found by ${match.by}); the create-only policy leaves it as it is` };
     const { patch, previous } = patchFor(draft.payload, match.record, policy, draft.keyField);
     if (Object.keys(patch).length === 0) return { action: 'unchanged', draft, id, matchedBy: match.by };
