@@ -1,6 +1,7 @@
 // One migration run in its own process, so its peak memory is the engine's alone (the sandbox it talks to runs in
-// the parent, as Twenty would run elsewhere). Plain JavaScript over the built package (dist/), so no TypeScript
-// loader sits in the measured process. Steps: inspect the exports, propose the mapping against the workspace, apply
+// the parent, as Twenty would run elsewhere). Plain JavaScript over the bench's own build of the package
+// (bench/out/dist, see the bench:migrate script), so no TypeScript loader sits in the measured process and a rebuild
+// of dist/ during a run cannot change the engine between its two measurements. Steps: inspect the exports, propose the mapping against the workspace, apply
 // its schema changes, then one stage of the import. Prints one JSON line: time and peak RSS after each step, the
 // import's counts, the client's call figures and, for the import step alone, its calls (importCalls) and the time
 // they spent with the server (serverTime, by route).
@@ -9,11 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { inspectExports } from '../dist/kartra/inspect.js';
-import { buildMapping } from '../dist/mapping/build.js';
-import { runImport } from '../dist/migration/engine.js';
-import { applySchemaChanges, planSchemaChanges } from '../dist/migration/schema-changes.js';
-import { createTwentyClient } from '../dist/twenty/index.js';
+import { inspectExports } from './out/dist/kartra/inspect.js';
+import { buildMapping } from './out/dist/mapping/build.js';
+import { runImport } from './out/dist/migration/engine.js';
+import { applySchemaChanges, planSchemaChanges } from './out/dist/migration/schema-changes.js';
+import { createTwentyClient } from './out/dist/twenty/index.js';
 
 const [stage, exportsDir, baseUrl, bucketsJson] = process.argv.slice(2);
 const apiKey = process.env.BENCH_TWENTY_API_KEY;

@@ -7,8 +7,8 @@
  *    and 100 per minute) scaled down in time like bench:throughput, as records written per second over the ceiling
  *    (calls per second the long bucket allows × 200 records per call; target ≥ 0.95), with the calls spent reading
  *    (matching) against those spent writing, since every read is a call that carries no record.
- * Each run happens in a child process (bench/migrate-one.mjs over dist/) so its peak memory is its own; the sandbox
- * runs here, as Twenty would run elsewhere.
+ * Each run happens in a child process (bench/migrate-one.mjs over the bench's own build) so its peak memory is its
+ * own; the sandbox runs here, as Twenty would run elsewhere.
  *   npm run bench:migrate                                   (100,000 leads dry-run; 10,000 leads imported)
  *   npm run bench:migrate -- --quick                        (10,000 and 1,000)
  *   npm run bench:migrate -- --leads 126000 --import-leads 20000 [--scale 1] [--cpu-prof]
@@ -125,8 +125,9 @@ function timeSplit(r: ChildResult, stage: string): string {
     .sort(([, a], [, b]) => b.seconds - a.seconds)
     .map(([route, t]) => `${route} ${fmt(t.calls)} × ${fmt((1e3 * t.seconds) / t.calls, 1)} ms`)
     .join('; ');
-  const rest = seconds - server - cpuSeconds;
-  return `Where the ${fmt(seconds, 1)} s went: ${fmt(server, 1)} s with the server (${routes}), ${fmt(cpuSeconds, 1)} s engine CPU, ${fmt(rest, 1)} s other waits (rate-limit slots, journal fsyncs).`;
+  // CPU time counts every thread (the garbage collector's too), so it can exceed the share of wall time it took.
+  const rest = Math.max(0, seconds - server - cpuSeconds);
+  return `Where the ${fmt(seconds, 1)} s went: ${fmt(server, 1)} s with the server (${routes}), ${fmt(cpuSeconds, 1)} s engine CPU (all threads), ${fmt(rest, 1)} s other waits (rate-limit slots, journal fsyncs).`;
 }
 
 function countsTable(r: ChildResult): void {
