@@ -198,6 +198,31 @@ describe('kartra-twenty preview, import, migrate, status, report and rollback', 
   }, 120_000);
 });
 
+describe('preview on a workspace without the migration\'s fields yet (the first thing anyone runs)', () => {
+  it('prints the custom fields to create and the dry-run counts, and writes nothing', async () => {
+    const fresh = tempDir('kartra-cli-fresh-');
+    const result = await run(['preview', 'fixtures/samples/clean'], fresh);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Schema changes \((\d{2,})\):$/m);
+    expect(result.stdout).toMatch(/^\s+create person\.kartraLeadId \(TEXT, unique\)$/m);
+    expect(result.stdout).toMatch(/^\s*companies\s+13\s+0\s+0\s+0\s+0\s*$/m);
+    expect(result.stdout).toMatch(/^\s*people\s+60\s+0\s+0\s+0\s+0\s*$/m);
+    expect(result.stdout).toMatch(/^\s*transactions\s+165\s+0\s+0\s+0\s+0\s*$/m);
+    const [migration] = readdirSync(fresh).filter((n) => n.startsWith('m-'));
+    expect(readdirSync(join(fresh, migration!))).toEqual(['mapping.json']);
+    expect(count(await rehearsalRecords(fresh))).toEqual({ people: 0, companies: 0, opportunities: 0 });
+    const sandbox = await startSandbox({ dataFile: join(fresh, SANDBOX_FILE), rateLimit: false });
+    const client = createTwentyClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey });
+    try {
+      expect((await client.schema({ refresh: true })).field('person', 'kartraLeadId')).toBeUndefined();
+    } finally {
+      await client.close();
+      await sandbox.close();
+    }
+  }, 120_000);
+});
+
 describe('bad arguments: exit 2 with one line naming what to do, no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['an unknown --stage', ['import', 'fixtures/samples/clean', '--stage', 'everything', '--yes'], /--stage sample .*--stage full.*--stage delta --since/],

@@ -14,6 +14,7 @@ import { inspectExports, type Inspection } from '../../src/kartra/inspect.js';
 import { buildMapping } from '../../src/mapping/build.js';
 import type { MappingDocument } from '../../src/mapping/document.js';
 import { readJournalState, runImport, type ImportResult, type Phase } from '../../src/migration/engine.js';
+import { runRollback } from '../../src/migration/rollback.js';
 import { mappingStep } from '../../src/migration/mapping-step.js';
 import { applySchemaChanges, planSchemaChanges } from '../../src/migration/schema-changes.js';
 import { MigrationStore } from '../../src/migration/store.js';
@@ -165,11 +166,13 @@ describe('a delta import of newer exports after a full import', () => {
 
   it('sends one write per changed phase and few calls in all: unchanged rows cost no request', () => {
     expect(writes).toEqual({ 'POST /rest/batch/people': 1, 'POST /rest/batch/opportunities': 1 });
-    // Lookups only for the batches that write: none for companies or subscriptions, which did not change.
+    // Lookups only for the batches that write (each lookup reads live records and the trash): one key lookup for the
+    // transactions' batch, key and email for the people's; none for companies or subscriptions, which did not change.
     expect(routes['GET /rest/companies']).toBeUndefined();
-    expect(routes['GET /rest/opportunities']).toBe(1);
-    expect(routes['GET /rest/people']).toBeLessThanOrEqual(2);
-    // Schema and capabilities, then per written batch its lookups and its upsert; nothing per unchanged row.
+    expect(routes['GET /rest/opportunities']).toBeLessThanOrEqual(2);
+    expect(routes['GET /rest/people']).toBeLessThanOrEqual(4);
+    // Schema, then per written batch its lookups and its upsert (11 today); looking up the unchanged companies and
+    // subscriptions too would add at least 5.
     expect(clientCalls).toBeLessThanOrEqual(12);
   });
 
@@ -196,5 +199,21 @@ describe('a delta import of newer exports after a full import', () => {
     const full = await runImport({ dir: await migrationFolder(root), inspection: inspectionB, mapping, client: fresh.client, policy: 'overwrite', stage: 'full' });
     for (const phase of PHASES) expect(full.counts[phase].failed, phase).toBe(0);
     expect(canonicalRecords(ws.sandbox)).toEqual(canonicalRecords(fresh.sandbox));
+  });
+
+  it('rolled back, leaves the records of A as they were, the notes A wrote included', async () => {
+    expect(ws.sandbox.records('notes').length).toBe(fullA.counts.notes?.created ?? 0);
+    const result = await runRollback(dirB, ws.client);
+    expect(result).toMatchObject({ kept: [], errored: [], cancelled: false });
+    expect(result.reversed.people).toEqual({ destroyed: 1, restored: 2 });
+    expect(result.reversed.transactions).toEqual({ destroyed: 1, restored: 0 });
+    // updatedAt moves with any write; an empty TEXT written back reads as null where the row had ''.
+    const content = (r: StoredRecord): string => {
+      const { updatedAt: _moved, ...rest } = r;
+      return JSON.stringify(Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v === '' ? null : v])));
+    };
+    const now = everyRecord(ws);
+    expect([...now.keys()].sort()).toEqual([...before.keys()].sort());
+    expect([...before].filter(([key, record]) => content(record) !== content(now.get(key)!)).map(([key]) => key)).toEqual([]);
   });
 });

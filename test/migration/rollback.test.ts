@@ -24,6 +24,7 @@ import {
   migrationFolder,
   openWorkspace,
   readJournalLines,
+  API_KEY,
   type Migration,
   type Workspace,
 } from './engine-helpers.js';
@@ -363,5 +364,32 @@ describe('a rollback stopped midway', () => {
     const third = await runRollback(dir, ws.client);
     expect(addUp(phases, third)).toEqual(Object.fromEntries(phases.map((p) => [p, { destroyed: 0, restored: 0 }])));
     expect(deleteCalls(ws)).toBe(created);
+  });
+});
+
+describe('a person in Twenty\'s trash with a lead\'s email', () => {
+  it('is left alone by the import (its row skipped with what to do) and by the rollback: still in the trash, as it was', async () => {
+    const ws = await workspace();
+    const migration = await prepare(ws);
+    const trashed = await create(ws, 'people', { name: { firstName: 'Trashed', lastName: 'By-A-User' }, emails: { primaryEmail: sampleLead().email }, jobTitle: 'Typed by a user' });
+    // The client has no soft delete (a migration never makes one): the user's "delete" in Twenty, sent as Twenty gets it.
+    const res = await fetch(`${ws.sandbox.url}/rest/people/${trashed}?soft_delete=true`, { method: 'DELETE', headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(res.status).toBe(200);
+    const before = snapshot(ws);
+    expect(before.people.get(trashed)?.deletedAt).not.toBeNull();
+    const dir = await migrationFolder(root);
+
+    const full = await importStage(ws, migration, dir, 'full');
+    expect(full.counts.people).toMatchObject({ created: expected.leads.people - 1, updated: 0, failed: 0 });
+    const row = (await readJournalState(dir)).outcomes.get(`people|${sampleLead().kartraLeadId}`);
+    expect(row).toMatchObject({ outcome: 'skipped' });
+    expect(row?.reason).toMatch(/trash/);
+    expect(ws.sandbox.records('people').find((p) => p.id === trashed)).toEqual(before.people.get(trashed));
+
+    const result = await runRollback(dir, ws.client);
+    expect(result).toMatchObject({ kept: [], errored: [], cancelled: false });
+    expect(addUp(phasesOf(full), result)).toEqual(written(full));
+    expect(ws.sandbox.records('people').find((p) => p.id === trashed)).toEqual(before.people.get(trashed));
+    expect(differences(before, snapshot(ws))).toEqual([]);
   });
 });
