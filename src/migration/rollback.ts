@@ -61,6 +61,8 @@ export async function runRollback(
     cancelled: false,
   };
   let done = 0;
+  /** Ids that records kept in Twenty point to; undone later in the order, they are kept too. */
+  const linkedFromKept = new Set<string>();
   try {
     for (const phase of UNDO_ORDER) {
       const plural = pluralOf(PHASE_OBJECT[phase]);
@@ -82,6 +84,12 @@ export async function runRollback(
           try {
             if (record && editedSince(record, o)) {
               result.kept.push({ ...end, reason: `changed in Twenty since the import (updatedAt ${String(record.updatedAt)}); left as it is` });
+              for (const [field, value] of Object.entries(record)) if (field.endsWith('Id') && typeof value === 'string') linkedFromKept.add(value);
+              continue;
+            }
+            if (o.outcome === 'created' && linkedFromKept.has(o.id!)) {
+              // A kept record points to it (an edited person's company): destroying it would cut that link.
+              result.kept.push({ ...end, reason: 'a record kept in Twenty (changed since the import) links to it; left as it is' });
               continue;
             }
             if (o.outcome === 'created') {

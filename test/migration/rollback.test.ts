@@ -307,20 +307,31 @@ describe('rollback with records edited in Twenty after the import', () => {
     await new Promise((resolve) => setTimeout(resolve, 5)); // an edit in a later millisecond than the import's write
     for (const e of edits) await ws.client.update(e.plural, outcome(e.phase, e.key).id!, e.patch);
 
+    // Records the import created that an edited record points to (an edited opportunity's person and company) stay
+    // too: destroying them would cut the kept record's links.
+    const editedIds = new Set(edits.map((e) => outcome(e.phase, e.key).id!));
+    const pointedTo = new Set(
+      edits.flatMap((e) => {
+        const record = OBJECTS.map((o) => snapshot(ws)[o].get(outcome(e.phase, e.key).id!)).find(Boolean) ?? {};
+        return Object.entries(record).flatMap(([field, value]) => (field.endsWith('Id') && typeof value === 'string' ? [value] : []));
+      }),
+    );
+    const linked = [...state.outcomes.values()].filter((o) => o.outcome === 'created' && o.id && pointedTo.has(o.id) && !editedIds.has(o.id));
+
     const result = await runRollback(dir, ws.client);
     expect(result.errored).toEqual([]);
-    expect(result.kept.map((k) => `${k.phase} ${k.key}`).sort()).toEqual(edits.map((e) => `${e.phase} ${e.key}`).sort());
+    expect(result.kept.map((k) => `${k.phase} ${k.key}`).sort()).toEqual([...edits, ...linked].map((e) => `${e.phase} ${e.key}`).sort());
     for (const k of result.kept) {
       expect(k.id).toBe(outcome(k.phase, k.key).id);
-      expect(k.reason).toMatch(/changed in Twenty since the import/);
+      expect(k.reason).toMatch(editedIds.has(k.id) ? /changed in Twenty since the import/ : /a record kept in Twenty .* links to it/);
     }
     const expectedReversed = written(full);
-    for (const e of edits) expectedReversed[e.phase][outcome(e.phase, e.key).outcome === 'created' ? 'destroyed' : 'restored']--;
+    for (const e of [...edits, ...linked]) expectedReversed[e.phase][outcome(e.phase, e.key).outcome === 'created' ? 'destroyed' : 'restored']--;
     expect(addUp(phasesOf(full), result)).toEqual(expectedReversed);
 
     // The kept records are as the user left them; every other record is as it was before the import.
     const after = snapshot(ws);
-    const keptIds = new Set(edits.map((e) => outcome(e.phase, e.key).id!));
+    const keptIds = new Set([...editedIds, ...linked.map((o) => o.id!)]);
     for (const e of edits) {
       const record = OBJECTS.map((o) => after[o].get(outcome(e.phase, e.key).id!)).find(Boolean);
       expect(record, `${e.phase} ${e.key}`).toMatchObject(e.patch);
