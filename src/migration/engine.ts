@@ -15,10 +15,8 @@ import type { Inspection } from '../kartra/inspect.js';
 import { UserError } from '../errors.js';
 import type { MappingDocument } from '../mapping/document.js';
 import type { TwentyClient } from '../twenty/client.js';
-import type { TwentyRecord } from '../twenty/records.js';
-import { companyKey } from './companies.js';
 import { Journal, scanJournal, type JournalEntry } from './journal.js';
-import { decide, findIn, matchExisting, pluralOf, type Decision, type Policy } from './matching.js';
+import { decide, ExistingIndex, findIn, matchExisting, pluralOf, type Decision, type Policy } from './matching.js';
 import { prepareSources, type Phase, type PhaseSource } from './sources.js';
 import type { Draft } from './transform.js';
 
@@ -142,7 +140,8 @@ class ImportRun {
   private readonly companyIds = new Map<string, string>();
   private readonly personIdsByLead = new Map<string, string>();
   private readonly personIdsByEmail = new Map<string, string>();
-  private companiesByName: Map<string, TwentyRecord> | undefined;
+  /** What each object held in Twenty when its phase began (read once per phase; see ExistingIndex). */
+  private readonly indexes = new Map<Phase, ExistingIndex>();
   /** Notes of the people of this stage, written once the people are (the phase after the last one). */
   private readonly notes: { title: string; body: string; personKey: string }[] = [];
   private batchSequence = 0;
@@ -260,9 +259,8 @@ class ImportRun {
     const object = PHASE_OBJECT[phase];
     const { client } = this.options;
     for (const draft of drafts) this.resolveLinks(draft);
-    if (phase === 'companies') this.companiesByName ??= await loadCompanies(client);
-    const keyExists = (await client.schema()).field(object, drafts[0]!.keyField) !== undefined;
-    const existing = await matchExisting(client, object, drafts, { companiesByName: this.companiesByName, keyExists });
+    const index = await this.indexOf(phase, drafts[0]!.keyField);
+    const existing = await matchExisting(client, index, drafts);
     const decisions = decide(drafts, existing, this.options.policy);
     const settled: RowOutcome[] = [];
     const intents: Intent[] = [];
@@ -321,6 +319,17 @@ class ImportRun {
     }
     await this.journal!.append({ t: 'done', batch, records: outcomes });
     if (unsent.size > 0) this.result.cancelled = true;
+  }
+
+  private async indexOf(phase: Phase, keyField: string): Promise<ExistingIndex> {
+    let index = this.indexes.get(phase);
+    if (!index) {
+      const object = PHASE_OBJECT[phase];
+      const keyExists = (await this.options.client.schema()).field(object, keyField) !== undefined;
+      index = await ExistingIndex.read(this.options.client, object, keyField, keyExists);
+      this.indexes.set(phase, index);
+    }
+    return index;
   }
 
   /** Relations become ids: a person's company, an opportunity's point of contact and company. */
@@ -483,14 +492,3 @@ async function ensureOptions(client: TwentyClient, drafts: readonly Draft[], obj
   }
 }
 
-/** Every company already in the workspace by normalised name, read once per run (companies are few). */
-async function loadCompanies(client: TwentyClient): Promise<Map<string, TwentyRecord>> {
-  const byName = new Map<string, TwentyRecord>();
-  for await (const page of client.find('companies')) {
-    for (const record of page.records) {
-      const key = typeof record.name === 'string' ? companyKey(record.name) : '';
-      if (key !== '' && !byName.has(key)) byName.set(key, record);
-    }
-  }
-  return byName;
-}

@@ -4,7 +4,8 @@
  * matched by the key, then by the normalised name of any company already in the workspace.
  */
 import type { TwentyClient } from '../twenty/client.js';
-import { and, isIn, isNull } from '../twenty/filters.js';
+import { and, isIn, isNull, where } from '../twenty/filters.js';
+import { companyKey } from './companies.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import type { Draft } from './transform.js';
 
@@ -35,50 +36,82 @@ export async function findIn(client: TwentyClient, plural: string, field: string
   return found;
 }
 
-async function findInWithTrash(client: TwentyClient, plural: string, field: string, values: string[]): Promise<{ record: TwentyRecord; trashed: boolean }[]> {
-  const live = await findIn(client, plural, field, values);
-  const trashed = await findIn(client, plural, field, values, true);
-  return [...live.map((record) => ({ record, trashed: false })), ...trashed.map((record) => ({ record, trashed: true }))];
-}
-
 export type Match = { record: TwentyRecord; by: string; trashed?: boolean };
 
+type Known = { id: string; trashed: boolean };
+
 /**
- * Existing records for the drafts, by draft key. `keyExists`: whether the key field is in the workspace yet (a dry-run
- * before the schema changes runs without it, and nothing can be matched on it). Records in Twenty's trash count too:
- * an upsert would restore and overwrite one that shares a unique value.
+ * What an object already holds in Twenty, read once (live records and the trash, a page of 200 per call, only the
+ * fields matching needs): ids by the migration's key, by email (people), by normalised name (companies). Matching a
+ * batch is then a lookup in memory; only the records it finds are read whole (for fill-empty and rollback), so an
+ * import into an empty workspace spends its calls on writes. Records in the trash count: an upsert would restore and
+ * overwrite one that shares a unique value.
  */
-export async function matchExisting(
-  client: TwentyClient,
-  object: string,
-  drafts: readonly Draft[],
-  options: { companiesByName?: Map<string, TwentyRecord> | undefined; keyExists: boolean },
-): Promise<Map<string, Match>> {
-  const plural = pluralOf(object);
+export class ExistingIndex {
+  private readonly byKey = new Map<string, Known>();
+  private readonly byEmail = new Map<string, Known>();
+  private readonly byName = new Map<string, Known>();
+
+  private constructor(
+    readonly object: string,
+    readonly keyField: string,
+  ) {}
+
+  /** `keyExists`: the key field is in the workspace (a dry-run before the schema changes runs without it). */
+  static async read(client: TwentyClient, object: string, keyField: string, keyExists: boolean): Promise<ExistingIndex> {
+    const index = new ExistingIndex(object, keyField);
+    const fields = ['id', 'deletedAt', ...(keyExists ? [keyField] : []), ...(object === 'person' ? ['emails'] : []), ...(object === 'company' ? ['name'] : [])];
+    for (const trash of [false, true]) {
+      const query = { fields, ...(trash ? { filter: where(isNull('deletedAt', true)) } : {}) };
+      for await (const page of client.find(pluralOf(object), query)) {
+        for (const record of page.records) index.add(record, trash, keyExists);
+      }
+    }
+    return index;
+  }
+
+  private add(record: TwentyRecord, trashed: boolean, keyExists: boolean): void {
+    const known = { id: String(record.id), trashed };
+    const key = keyExists ? record[this.keyField] : undefined;
+    if (typeof key === 'string' && key !== '' && !this.byKey.has(key)) this.byKey.set(key, known);
+    const email = (record.emails as { primaryEmail?: string } | undefined)?.primaryEmail?.toLowerCase();
+    if (email && !this.byEmail.has(email)) this.byEmail.set(email, known);
+    const name = typeof record.name === 'string' ? companyKey(record.name) : '';
+    if (name !== '' && !this.byName.has(name)) this.byName.set(name, known);
+  }
+
+  /** The record a draft matches, and by what: the key, then email (people) or name (companies). */
+  find(draft: Draft): { known: Known; by: string } | undefined {
+    const byKey = this.byKey.get(draft.key);
+    if (byKey) return { known: byKey, by: this.keyField };
+    if (this.object === 'person') {
+      const email = (draft.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail;
+      const known = email ? this.byEmail.get(email) : undefined;
+      if (known) return { known, by: 'email' };
+    }
+    if (this.object === 'company') {
+      const known = this.byName.get(draft.key);
+      if (known) return { known, by: 'name' };
+    }
+    return undefined;
+  }
+}
+
+/** Existing records for the drafts, by draft key: found in the index, then read whole (one call per batch at most). */
+export async function matchExisting(client: TwentyClient, index: ExistingIndex, drafts: readonly Draft[]): Promise<Map<string, Match>> {
+  const found = new Map<string, { known: Known; by: string }>();
+  for (const draft of drafts) {
+    const hit = index.find(draft);
+    if (hit) found.set(draft.key, hit);
+  }
+  const live = [...found.values()].filter((f) => !f.known.trashed).map((f) => f.known.id);
+  const records = new Map<string, TwentyRecord>();
+  for (const record of await findIn(client, pluralOf(index.object), 'id', live)) records.set(String(record.id), record);
   const matches = new Map<string, Match>();
-  if (drafts.length === 0) return matches;
-  const keyField = drafts[0]!.keyField;
-  if (options.keyExists) {
-    for (const { record, trashed } of await findInWithTrash(client, plural, keyField, drafts.map((d) => d.key))) {
-      const key = record[keyField];
-      if (typeof key === 'string') matches.set(key, { record, by: keyField, ...(trashed ? { trashed } : {}) });
-    }
-  }
-  const rest = drafts.filter((d) => !matches.has(d.key));
-  if (object === 'person' && rest.length > 0) {
-    const byEmail = new Map(rest.map((d) => [((d.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail ?? ''), d]));
-    for (const { record, trashed } of await findInWithTrash(client, plural, 'emails.primaryEmail', [...byEmail.keys()])) {
-      const email = ((record.emails as { primaryEmail?: string } | undefined)?.primaryEmail ?? '').toLowerCase();
-      const draft = byEmail.get(email);
-      if (draft && !matches.has(draft.key)) matches.set(draft.key, { record, by: 'email', ...(trashed ? { trashed } : {}) });
-    }
-  }
-  const companiesByName = options.companiesByName;
-  if (object === 'company' && companiesByName) {
-    for (const draft of rest) {
-      const record = companiesByName.get(draft.key);
-      if (record && !matches.has(draft.key)) matches.set(draft.key, { record, by: 'name' });
-    }
+  for (const [key, { known, by }] of found) {
+    // A record deleted since the index was read is simply not there any more: the draft is created.
+    const record = known.trashed ? { id: known.id } : records.get(known.id);
+    if (record) matches.set(key, { record, by, ...(known.trashed ? { trashed: true } : {}) });
   }
   return matches;
 }
