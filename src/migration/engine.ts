@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import type { Inspection } from '../kartra/inspect.js';
 import { UserError } from '../errors.js';
+import { COMPANY_KEY, RECORD_KEYS } from '../mapping/kartra-decisions.js';
 import type { MappingDocument } from '../mapping/document.js';
 import type { TwentyClient } from '../twenty/client.js';
 import { Journal, scanJournal, type JournalEntry } from './journal.js';
@@ -140,8 +141,8 @@ class ImportRun {
   private readonly companyIds = new Map<string, string>();
   private readonly personIdsByLead = new Map<string, string>();
   private readonly personIdsByEmail = new Map<string, string>();
-  /** What each object held in Twenty when its phase began (read once per phase; see ExistingIndex). */
-  private readonly indexes = new Map<Phase, ExistingIndex>();
+  /** What each object held in Twenty when its first phase began (read once per object; see ExistingIndex). */
+  private readonly indexes = new Map<string, Promise<ExistingIndex>>();
   /** Notes of the people of this stage, written once the people are (the phase after the last one). */
   private readonly notes: { title: string; body: string; personKey: string }[] = [];
   private batchSequence = 0;
@@ -203,11 +204,17 @@ class ImportRun {
     const seen = new Set<string>();
     let batch: Draft[] = [];
     let rows = 0;
+    // One batch is written while the next is read and transformed: the engine's own work then fills the gaps the
+    // rate limit leaves between calls instead of adding to them.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async (): Promise<void> => {
-      if (batch.length > 0) await this.writeBatch(phase, batch);
-      rows += batch.length;
+      await inFlight;
+      const full = batch;
       batch = [];
-      this.options.onProgress?.({ phase, stage: this.options.stage, rows, counts });
+      inFlight = (full.length > 0 ? this.writeBatch(phase, full) : Promise.resolve()).then(() => {
+        rows += full.length;
+        this.options.onProgress?.({ phase, stage: this.options.stage, rows, counts });
+      });
     };
     for await (const item of source.rows) {
       if (this.options.signal?.aborted) {
@@ -241,6 +248,7 @@ class ImportRun {
       if (batch.length >= batchMax) await flush();
     }
     if (!this.result.cancelled) await flush();
+    await inFlight;
   }
 
   /** Journals (unless dry) and counts outcomes decided without writing: skips, unchanged rows. */
@@ -259,8 +267,7 @@ class ImportRun {
     const object = PHASE_OBJECT[phase];
     const { client } = this.options;
     for (const draft of drafts) this.resolveLinks(draft);
-    const index = await this.indexOf(phase, drafts[0]!.keyField);
-    const existing = await matchExisting(client, index, drafts);
+    const existing = await matchExisting(client, await this.indexOf(phase), drafts);
     const decisions = decide(drafts, existing, this.options.policy);
     const settled: RowOutcome[] = [];
     const intents: Intent[] = [];
@@ -321,13 +328,19 @@ class ImportRun {
     if (unsent.size > 0) this.result.cancelled = true;
   }
 
-  private async indexOf(phase: Phase, keyField: string): Promise<ExistingIndex> {
-    let index = this.indexes.get(phase);
+  /**
+   * Read once per object, with every key the migration uses on it (transactions and subscriptions both write
+   * opportunities): reading it again for the second phase would read back the first phase's own records.
+   */
+  private indexOf(phase: Phase): Promise<ExistingIndex> {
+    const object = PHASE_OBJECT[phase];
+    let index = this.indexes.get(object);
     if (!index) {
-      const object = PHASE_OBJECT[phase];
-      const keyExists = (await this.options.client.schema()).field(object, keyField) !== undefined;
-      index = await ExistingIndex.read(this.options.client, object, keyField, keyExists);
-      this.indexes.set(phase, index);
+      index = this.options.client.schema().then((schema) => {
+        const keys = RECORD_KEY_FIELDS.filter((k) => k.object === object && schema.field(object, k.field) !== undefined).map((k) => k.field);
+        return ExistingIndex.read(this.options.client, object, keys);
+      });
+      this.indexes.set(object, index);
     }
     return index;
   }
@@ -467,6 +480,9 @@ class ImportRun {
     }
   }
 }
+
+/** Every field a migration finds its records by, per object. */
+const RECORD_KEY_FIELDS = [...Object.values(RECORD_KEYS), { object: 'company', field: COMPANY_KEY }];
 
 /** A note's title names its column and lead: how it is found again (Twenty has no unique field on notes). */
 export const noteTitle = (column: string, leadKey: string): string => `${column.slice(0, 60)} from Kartra (lead ${leadKey})`;

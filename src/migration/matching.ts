@@ -48,32 +48,37 @@ type Known = { id: string; trashed: boolean };
  * overwrite one that shares a unique value.
  */
 export class ExistingIndex {
-  private readonly byKey = new Map<string, Known>();
+  /** Per key field, its values' records. */
+  private readonly byKey = new Map<string, Map<string, Known>>();
   private readonly byEmail = new Map<string, Known>();
   private readonly byName = new Map<string, Known>();
 
   private constructor(
     readonly object: string,
-    readonly keyField: string,
-  ) {}
+    /** The key fields in the workspace (none yet for a dry-run before the schema changes). */
+    readonly keyFields: readonly string[],
+  ) {
+    for (const field of keyFields) this.byKey.set(field, new Map());
+  }
 
-  /** `keyExists`: the key field is in the workspace (a dry-run before the schema changes runs without it). */
-  static async read(client: TwentyClient, object: string, keyField: string, keyExists: boolean): Promise<ExistingIndex> {
-    const index = new ExistingIndex(object, keyField);
-    const fields = ['id', 'deletedAt', ...(keyExists ? [keyField] : []), ...(object === 'person' ? ['emails'] : []), ...(object === 'company' ? ['name'] : [])];
+  static async read(client: TwentyClient, object: string, keyFields: readonly string[]): Promise<ExistingIndex> {
+    const index = new ExistingIndex(object, keyFields);
+    const fields = ['id', 'deletedAt', ...keyFields, ...(object === 'person' ? ['emails'] : []), ...(object === 'company' ? ['name'] : [])];
     for (const trash of [false, true]) {
       const query = { fields, ...(trash ? { filter: where(isNull('deletedAt', true)) } : {}) };
       for await (const page of client.find(pluralOf(object), query)) {
-        for (const record of page.records) index.add(record, trash, keyExists);
+        for (const record of page.records) index.add(record, trash);
       }
     }
     return index;
   }
 
-  private add(record: TwentyRecord, trashed: boolean, keyExists: boolean): void {
+  private add(record: TwentyRecord, trashed: boolean): void {
     const known = { id: String(record.id), trashed };
-    const key = keyExists ? record[this.keyField] : undefined;
-    if (typeof key === 'string' && key !== '' && !this.byKey.has(key)) this.byKey.set(key, known);
+    for (const [field, values] of this.byKey) {
+      const key = record[field];
+      if (typeof key === 'string' && key !== '' && !values.has(key)) values.set(key, known);
+    }
     const email = (record.emails as { primaryEmail?: string } | undefined)?.primaryEmail?.toLowerCase();
     if (email && !this.byEmail.has(email)) this.byEmail.set(email, known);
     const name = typeof record.name === 'string' ? companyKey(record.name) : '';
@@ -82,8 +87,8 @@ export class ExistingIndex {
 
   /** The record a draft matches, and by what: the key, then email (people) or name (companies). */
   find(draft: Draft): { known: Known; by: string } | undefined {
-    const byKey = this.byKey.get(draft.key);
-    if (byKey) return { known: byKey, by: this.keyField };
+    const byKey = this.byKey.get(draft.keyField)?.get(draft.key);
+    if (byKey) return { known: byKey, by: draft.keyField };
     if (this.object === 'person') {
       const email = (draft.payload.emails as { primaryEmail?: string } | undefined)?.primaryEmail;
       const known = email ? this.byEmail.get(email) : undefined;
