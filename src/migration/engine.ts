@@ -402,7 +402,7 @@ class ImportRun {
       if (fresh.length === 0) continue;
       const batch = `${process.pid}-${Date.now()}-${this.batchSequence++}`;
       await this.journal!.append({ t: 'intent', batch, records: fresh });
-      await this.sendNotes(fresh, batch);
+      await this.sendNotes(fresh, batch, existing);
     }
   }
 
@@ -430,14 +430,22 @@ class ImportRun {
    * Creates an intent's notes not in Twenty yet (found by title), then the links not made yet (found by note). An
    * intent holds only notes absent before it was journalled, so one found here was created by its first sending.
    */
-  private async sendNotes(intents: Intent[], batch: string): Promise<void> {
+  /**
+   * `known`: what was found just before the intent was journalled (nothing of it is in the intent); a replay of an
+   * intent after an interruption passes none and looks everything up again.
+   */
+  private async sendNotes(intents: Intent[], batch: string, known?: Map<string, string>): Promise<void> {
     const { client } = this.options;
     const links = (await client.capabilities()).noteTargets;
     const notes = intents.filter((i) => i.phase === 'notes');
     const outcomes: RowOutcome[] = [];
     const noteIds = new Map<string, string>();
-    // Every key of the intent: a link may be all that is left to make for a note that exists.
-    for (const record of await findIn(client, 'notes', 'title', [...new Set(intents.map((i) => i.key))])) noteIds.set(String(record.title), String(record.id));
+    if (known) {
+      for (const [k, id] of known) if (k.startsWith('notes|')) noteIds.set(k.slice('notes|'.length), id);
+    } else {
+      // Every key of the intent: a link may be all that is left to make for a note that exists.
+      for (const record of await findIn(client, 'notes', 'title', [...new Set(intents.map((i) => i.key))])) noteIds.set(String(record.title), String(record.id));
+    }
     const missing = notes.filter((n) => !noteIds.has(n.key));
     if (missing.length > 0) {
       const answer = await client.upsertMany('notes', missing.map((n) => n.record));
@@ -452,7 +460,7 @@ class ImportRun {
       const targets = intents.filter((i) => i.phase === 'noteTargets' && noteIds.has(i.key));
       const linked = new Set<string>();
       const ids = targets.map((t) => noteIds.get(t.key)!);
-      for (const record of await findIn(client, links.namePlural, links.parentColumn, ids)) {
+      for (const record of known ? [] : await findIn(client, links.namePlural, links.parentColumn, ids)) {
         linked.add(String(record[links.parentColumn]));
         const key = targets.find((t) => noteIds.get(t.key) === String(record[links.parentColumn]))?.key;
         if (key) outcomes.push({ phase: 'noteTargets', key, outcome: 'created', id: String(record.id) });
