@@ -142,18 +142,8 @@ async function createByOpen(path: string, content: Buffer): Promise<boolean> {
 /** A file of its own next to `path` (each call its own name), written and flushed. */
 async function writeAside(path: string, content: Buffer): Promise<string> {
   const aside = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  let handle: FileHandle;
-  try {
-    handle = await open(aside, 'wx', 0o600);
-  } catch (error) {
-    throw lockError(path, error);
-  }
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  // A fresh random name cannot exist already; if it somehow does, that is an error like any other.
+  if (!(await createByOpen(aside, content))) throw lockError(path, Object.assign(new Error('EEXIST'), { code: 'EEXIST' }));
   return aside;
 }
 

@@ -1,21 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
+import { runCliAsync } from '../helpers/cli.js';
 
-/** Runs the built CLI asynchronously (a sandbox in this process must keep answering meanwhile). */
-function run(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** The built CLI, asynchronously: a sandbox in this process must keep answering meanwhile. */
+const run = (args: string[], env: Record<string, string>) => runCliAsync(args, env, 60_000);
 
 describe('kartra-twenty describe-twenty', () => {
   it('without TWENTY_API_URL says it is a rehearsal on the local sandbox', async () => {

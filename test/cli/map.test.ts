@@ -2,7 +2,6 @@
  * `kartra-twenty map` as a user runs it: the built CLI against the rehearsal sandbox (no TWENTY_API_URL), each run
  * with its own MIGRATION_HOME. Runs are asynchronous so the fake Messages endpoint in this process keeps answering.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,31 +14,16 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { createTwentyClient, type TwentyClient, type TwentySchema } from '../../src/twenty/index.js';
 import { REPO_ROOT } from '../helpers/edge.js';
 import { dataBlock, startFakeMessages } from '../mapping/fake-messages-server.js';
+import { runCliAsync } from '../helpers/cli.js';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const MESSY = 'fixtures/samples/messy';
 const KEY = 'sk-ant-cli-map-test-Vb93-S3CR3T-a1b2c3d4e5';
 const MODEL = 'claude-cli-map-test-1';
 
 type Run = { status: number | null; stdout: string; stderr: string };
 
-/** Runs the built CLI with only PATH and the given environment (no TWENTY_API_URL: rehearsal). */
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before these tests`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The built CLI with only PATH and the given environment (no TWENTY_API_URL: rehearsal). */
+const run = (args: string[], env: Record<string, string>): Promise<Run> => runCliAsync(args, env, 20_000);
 
 const homes: string[] = [];
 const freshHome = (): string => {

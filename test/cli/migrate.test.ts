@@ -7,7 +7,6 @@
  * beforehand through the same data file (creating them through the CLI would cost ~75 calls). What the sandbox holds
  * is read from that data file between runs.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,29 +21,14 @@ import { ExpectedSchema, type Expected } from '../../src/samples/expected.js';
 import { startSandbox, type StoredRecord } from '../../src/sandbox/index.js';
 import { createTwentyClient } from '../../src/twenty/index.js';
 import { REPO_ROOT } from '../helpers/edge.js';
+import { runCliAsync } from '../helpers/cli.js';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const SANDBOX_FILE = 'rehearsal-sandbox.json';
 
 type Run = { status: number | null; stdout: string; stderr: string };
 
-/** Runs the built CLI with only PATH and MIGRATION_HOME (no TWENTY_API_URL: rehearsal). */
-function run(args: string[], home: string, timeoutMs = 110_000): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before these tests`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', MIGRATION_HOME: home } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The built CLI with only PATH and MIGRATION_HOME (no TWENTY_API_URL: rehearsal). */
+const run = (args: string[], home: string, timeoutMs = 110_000): Promise<Run> => runCliAsync(args, { MIGRATION_HOME: home }, timeoutMs);
 
 const noStack = (r: Run): boolean => !/^\s+at /m.test(`${r.stdout}${r.stderr}`) && !`${r.stdout}${r.stderr}`.includes('internal error');
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './edge.js';
@@ -36,4 +36,25 @@ export function runCli(args: string[], options: { unprivileged?: boolean } = {})
 /** Non-empty output lines of both streams. */
 export function outputLines(result: CliResult): string[] {
   return `${result.stdout}${result.stderr}`.split('\n').filter((l) => l.trim() !== '');
+}
+
+/**
+ * Runs the built CLI asynchronously with only PATH and the given environment (no TWENTY_API_URL unless given: the
+ * rehearsal sandbox), killing it after `timeoutMs`. For commands that run long or serve while the test works.
+ */
+export function runCliAsync(args: string[], env: Record<string, string>, timeoutMs = 110_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  assertBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
