@@ -145,6 +145,7 @@ class ImportRun {
   private readonly indexes = new Map<string, Promise<ExistingIndex>>();
   /** Notes of the people of this stage, written once the people are (the phase after the last one). */
   private readonly notes: { title: string; body: string; personKey: string }[] = [];
+  private notesByTitle: Promise<Map<string, string>> | undefined;
   private batchSequence = 0;
 
   constructor(private readonly options: ImportOptions) {
@@ -407,14 +408,29 @@ class ImportRun {
   }
 
   /** Notes found by title and their links found by note, as `phase|key` → id. */
+  /**
+   * The notes in the workspace when the notes phase began, by title: read once (a page of 200 per call) rather than
+   * looked up per batch, so an import spends its calls on writes. Notes this run creates are in its journal.
+   */
+  private noteTitles(): Promise<Map<string, string>> {
+    this.notesByTitle ??= (async () => {
+      const byTitle = new Map<string, string>();
+      for await (const page of this.options.client.find('notes', { fields: ['id', 'title'] })) {
+        for (const record of page.records) if (typeof record.title === 'string' && !byTitle.has(record.title)) byTitle.set(record.title, String(record.id));
+      }
+      return byTitle;
+    })();
+    return this.notesByTitle;
+  }
+
   private async existingNotes(intents: readonly Intent[]): Promise<Map<string, string>> {
     const { client } = this.options;
     const links = (await client.capabilities()).noteTargets;
     const found = new Map<string, string>();
     const titles = intents.filter((i) => i.phase === 'notes').map((i) => i.key);
     if (titles.length === 0) return found;
-    const noteIds = new Map<string, string>();
-    for (const record of await findIn(client, 'notes', 'title', titles)) noteIds.set(String(record.title), String(record.id));
+    const known = await this.noteTitles();
+    const noteIds = new Map(titles.flatMap((title) => (known.has(title) ? [[title, known.get(title)!] as const] : [])));
     for (const [title, id] of noteIds) found.set(stateKey('notes', title), id);
     if (links && noteIds.size > 0) {
       const titleOf = new Map([...noteIds].map(([title, id]) => [id, title]));
