@@ -176,10 +176,19 @@ async function* companyDrafts(companies: Map<string, { name: string }>): AsyncGe
 /** The last Sale, Rebill, Cancellation, Request Can. or Revert Can. of each subscription id, by date then file order. */
 export async function lastLifecycleEvents(rows: AsyncIterable<DatasetRow>): Promise<Map<string, string>> {
   const last = new Map<string, { at: number; type: string }>();
+  // Column positions per file header (each chunk may order its columns differently), computed once per header.
+  const positions = new Map<string[], Map<string, number>>();
   for await (const row of rows) {
+    let index = positions.get(row.header);
+    if (!index) {
+      // Reversed: the first column of a key wins, as findIndex would have it.
+      index = new Map(row.header.map((h, i) => [transactionColumnKey(h), i] as const).reverse());
+      positions.set(row.header, index);
+    }
+    const columns = index;
     const cell = (key: string): string => {
-      const i = row.header.findIndex((h) => transactionColumnKey(h) === key);
-      return i === -1 ? '' : (row.cells[i] ?? '').trim();
+      const i = columns.get(key);
+      return i === undefined ? '' : (row.cells[i] ?? '').trim();
     };
     const type = cell('transaction_type');
     if (!LIFECYCLE.has(type.toLowerCase())) continue;

@@ -115,6 +115,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
   const keyColumn = recordKey && bound.find((b) => destinationName(b.column) === recordKey.field && b.column.destination.kind !== 'skip');
   const hasPhoneAsWritten = planned.has(`person.${PHONE_AS_WRITTEN}`);
   const indexCache = new Map<string, Map<string, number>>();
+  const opportunity = opportunityColumns(mapping, dataset);
 
   return (row) => {
     let index = indexCache.get(row.file);
@@ -174,7 +175,7 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
       }
       splitLoneFullName(draft);
     }
-    if (dataset === 'transactions' || dataset === 'subscriptions') finishOpportunity(draft, dataset, context, cellOf);
+    if (dataset === 'transactions' || dataset === 'subscriptions') finishOpportunity(draft, dataset, context, opportunity, cellOf);
     draft.hash = hashOf(draft);
     return draft;
   };
@@ -331,12 +332,22 @@ function splitLoneFullName(draft: Draft): void {
 }
 
 /** Opportunity name, stage and point of contact from Kartra's columns. */
-function finishOpportunity(draft: Draft, dataset: 'transactions' | 'subscriptions', context: TransformContext, cellOf: (header: string) => string): void {
-  const columnFor = (key: string): string | undefined =>
-    context.mapping.columns.find((c) => c.dataset === dataset && transactionColumnKey(c.header) === key)?.header;
+type OpportunityColumns = { typeHeader: string | undefined; leadHeader: string | undefined };
+
+/** The transaction-type and lead-id columns of an opportunity export, found once per transformer. */
+function opportunityColumns(mapping: MappingDocument, dataset: ExportKind): OpportunityColumns {
+  const columnFor = (key: string): string | undefined => mapping.columns.find((c) => c.dataset === dataset && transactionColumnKey(c.header) === key)?.header;
+  return { typeHeader: columnFor('transaction_type'), leadHeader: columnFor('lead_id') };
+}
+
+function finishOpportunity(
+  draft: Draft,
+  dataset: 'transactions' | 'subscriptions',
+  context: TransformContext,
+  { typeHeader, leadHeader }: OpportunityColumns,
+  cellOf: (header: string) => string,
+): void {
   const product = draft.payload.name as string | undefined;
-  const typeHeader = columnFor('transaction_type');
-  const leadHeader = columnFor('lead_id');
   if (leadHeader) {
     const leadId = cellOf(leadHeader).trim();
     if (leadId !== '' && !emptyCell(leadId)) draft.links.pointOfContact = { ...draft.links.pointOfContact, leadId };
