@@ -17,8 +17,7 @@ import { spotCheck, writeReport } from '../migration/report.js';
 import { planRollback, runRollback } from '../migration/rollback.js';
 import { applyMigrationSchema, describeChange, planSchemaChanges } from '../migration/schema-changes.js';
 import { autoAcceptedOnly, openMigration, type MigrationSession } from '../migration/session.js';
-import { MigrationStore } from '../migration/store.js';
-import { writeFileAtomic } from '../migration/store.js';
+import { MigrationStore, writeFileAtomic } from '../migration/store.js';
 import { connectTwenty, type TwentyConnection } from '../twenty/index.js';
 import { table, terminalSafe } from './table.js';
 

@@ -10,6 +10,7 @@ import type { TwentyClient } from '../twenty/client.js';
 import { isNull, where } from '../twenty/filters.js';
 import { PHASE_OBJECT, readJournalState, zeroCounts, type Counts, type Phase } from './engine.js';
 import { pluralOf } from './matching.js';
+import { PHASE_DATASET } from './sources.js';
 
 export type PhaseReconciliation = {
   phase: Phase;
@@ -39,7 +40,6 @@ const KEY_OF_PHASE: Partial<Record<Phase, string>> = {
   subscriptions: RECORD_KEYS.subscriptions!.field,
   notes: 'title',
 };
-const DATASET_OF_PHASE: Partial<Record<Phase, string>> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
 
 /** Source rows per phase, from the mapping document's datasets (and the companies the leads name, when known). */
 export function sourceRowsOf(mapping: MappingDocument, companies?: number): Partial<Record<Phase, number>> {
@@ -48,8 +48,8 @@ export function sourceRowsOf(mapping: MappingDocument, companies?: number): Part
     return dataset ? dataset.files.reduce((n, f) => n + f.rows, 0) : undefined;
   };
   const counts: Partial<Record<Phase, number>> = {};
-  for (const [phase, kind] of Object.entries(DATASET_OF_PHASE)) {
-    const n = rows(kind!);
+  for (const [phase, kind] of Object.entries(PHASE_DATASET)) {
+    const n = rows(kind);
     if (n !== undefined) counts[phase as Phase] = n;
   }
   if (companies !== undefined) counts.companies = companies;

@@ -27,7 +27,8 @@ export type PhaseSource = {
   size?: number;
 };
 
-const PHASE_DATASET: Record<'people' | 'transactions' | 'subscriptions', ExportKind> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
+/** The export each row phase reads (companies and notes come from the leads' columns). */
+export const PHASE_DATASET: Record<'people' | 'transactions' | 'subscriptions', ExportKind> = { people: 'leads', transactions: 'transactions', subscriptions: 'subscriptions' };
 
 /** Kartra's transaction types that change a subscription's state (kartra-exports.md §3.6). */
 const LIFECYCLE = new Set(['sale', 'rebill', 'cancellation', 'request can.', 'revert can.']);
