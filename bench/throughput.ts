@@ -1,20 +1,22 @@
 /**
- * Import throughput against Twenty's rate limit (issue 3): 20,000 people pushed into the sandbox under the same
+ * Import throughput against Twenty's rate limit (issue 3): 100,000 people pushed into the sandbox under the same
  * calls-per-window shape as Twenty's defaults (100 per second and 100 per minute), scaled down in time by 10 so the
- * run takes seconds, not minutes. Prints records per second as a fraction of the ceiling (long limit × batch size ÷
- * long window) and the 429s met; then the same for a naive client that sends one record per request.
+ * run takes a minute, not ten. Prints records per second as a fraction of the sustained ceiling (long limit × batch
+ * size ÷ long window) and of the run's allowance (its initial full bucket included, bench/ceiling.ts), and the 429s
+ * met; then the same for a naive client that sends one record per request.
  *   npm run bench:throughput
  */
 import { cpus } from 'node:os';
 import { startSandbox } from '../src/sandbox/index.js';
 import { createTwentyClient } from '../src/twenty/index.js';
+import { runAllowance, sustainedCeiling } from './ceiling.js';
 
 const SCALE = 10;
 const SHORT = { limit: 100, windowMs: 1_000 / SCALE };
 const LONG = { limit: 100, windowMs: 60_000 / SCALE };
 /** Twenty's batch maximum: the ceiling both clients are measured against is what full batches could reach. */
 const BATCH_MAX = 200;
-const CEILING = (LONG.limit * BATCH_MAX) / (LONG.windowMs / 1_000);
+const CEILING = sustainedCeiling(LONG, BATCH_MAX);
 
 interface Run {
   name: string;
@@ -45,14 +47,14 @@ async function measure({ name, records, batch }: Run): Promise<string> {
   await sandbox.close();
   if (result.rejected.length > 0 || stored !== records) throw new Error(`${name}: ${result.rejected.length} rejected, ${stored} stored of ${records}`);
   const rate = records / seconds;
-  return `| ${name} | ${records.toLocaleString('en-US')} | ${batch} | ${seconds.toFixed(1)} s | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / CEILING).toFixed(3)} | ${limited} |`;
+  return `| ${name} | ${records.toLocaleString('en-US')} | ${batch} | ${seconds.toFixed(1)} s | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / CEILING).toFixed(3)} | ${(rate / runAllowance([SHORT, LONG], BATCH_MAX, seconds)).toFixed(3)} | ${limited} |`;
 }
 
 console.log(`# Throughput benchmark — node ${process.version}, ${cpus().length} CPUs; Twenty's limits scaled down ${SCALE}x in time`);
 console.log(`Sandbox buckets: ${SHORT.limit} calls / ${SHORT.windowMs} ms and ${LONG.limit} calls / ${LONG.windowMs} ms.`);
 console.log(`Ceiling: ${LONG.limit} calls × ${BATCH_MAX} records ÷ ${LONG.windowMs / 1_000} s = ${Math.round(CEILING).toLocaleString('en-US')} records/s.`);
-console.log('| client | records | per call | time | records/s | fraction of the ceiling (target ≥ 0.95) | 429s |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-console.log(await measure({ name: 'this client, batches of 200', records: 20_000, batch: BATCH_MAX }));
+console.log('| client | records | per call | time | records/s | fraction of the sustained ceiling (target ≥ 0.95) | fraction of the run\'s allowance | 429s |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(await measure({ name: 'this client, batches of 200', records: 100_000, batch: BATCH_MAX }));
 // One record per call: at 100 calls a (scaled) minute, 20,000 records would take 20 minutes; 300 show the rate.
 console.log(await measure({ name: 'naive: one record per request', records: 300, batch: 1 }));

@@ -2,13 +2,18 @@
  * Client-side scheduler for Twenty's API rate limit (twenty-api.md §5): two token buckets per workspace, one token
  * per call, by default 100 calls per 1000 ms and 100 per 60,000 ms, so 100 calls a minute in effect.
  *
- * Calls are SPREAD, one every max(window / limit) ms plus a small margin, never burst: Twenty's bucket
- * (`ThrottlerService.tokenBucketThrottleOrThrow`, throttler.service.ts@02e13c8d cited in §5) refills
- * `floor(elapsed × limit / window)` tokens and restarts its refill clock at every call, so the fraction of a token
- * earned by a call that arrives early is lost for good. Calls spaced exactly at window/limit drain the bucket by
- * one token every time network jitter brings two calls a little closer; the margin (3 % by default) absorbs that.
+ * The scheduler keeps its own copy of each bucket, run by Twenty's rule (`ThrottlerService.tokenBucketThrottleOrThrow`,
+ * throttler.service.ts@02e13c8d cited in §5): a bucket starts full, refills `floor(elapsed × limit / window)` tokens
+ * and restarts its refill clock at every call, so the fraction of a token earned by a call that arrives early is lost
+ * for good. A call starts as soon as every copy holds a token: a workspace left idle for a minute takes its first 100
+ * calls at once (a small import is over in seconds), then calls come one refill interval apart. Two things absorb
+ * network jitter, which can bring two calls closer at the server than they left (and so cost a token the copy did
+ * not count): the copies refill a little slower than Twenty's (the margin, 3 % by default), and a burst leaves a
+ * tenth of each bucket (at least 2 tokens) unused: the reserve.
  *
- * On a 429 (Twenty sends no Retry-After, §5; one is honoured when present) the scheduler:
+ * The copy cannot see other clients of the same workspace, nor a run of this tool killed a moment ago. On a 429
+ * (Twenty sends no Retry-After, §5; one is honoured when present) the scheduler:
+ * - empties its copies (the server's buckets are emptier than it thought);
  * - learns the limit when the message states it (`Limit reached (50 tokens per 60000 ms)`: cloud workspaces run
  *   stricter limits than the defaults, issue #14122), else slows down by a factor (another client may be using the
  *   same workspace's quota);
@@ -35,6 +40,8 @@ export interface RateLimitOptions {
   concurrency?: number;
   /** Extra spacing over window/limit, as a fraction. Default 0.03. */
   safetyMargin?: number;
+  /** The share of each bucket (at least 2 tokens) a burst leaves to the server, for calls that jitter brings too close. Default 0.1. */
+  reserve?: number;
   /** Spacing multiplier on a 429 the server did not explain. Default 1.5. */
   slowdownFactor?: number;
   /** 429s in a row for one call before giving up. Default 10. */
@@ -88,10 +95,47 @@ function checkBucket(b: Bucket): Bucket {
   return { limit: b.limit, windowMs: b.windowMs };
 }
 
+/**
+ * The scheduler's copy of one of Twenty's buckets: the server's rule, refilled `margin` slower. Times are the
+ * scheduler's clock; reservations are made in order, so a copy's clock never goes back.
+ */
+class BucketCopy {
+  private tokens: number;
+  private lastRefillAt: number;
+  private readonly refillMs: number;
+  /** The copy holds at most this: the rest of the server's bucket is kept in reserve. */
+  private readonly capacity: number;
+
+  constructor(bucket: Bucket, margin: number, reserve: number, now: number, full: boolean) {
+    this.refillMs = (bucket.windowMs / bucket.limit) * (1 + margin);
+    this.capacity = Math.max(1, bucket.limit - Math.max(2, Math.ceil(bucket.limit * reserve)));
+    this.tokens = full ? this.capacity : 0;
+    this.lastRefillAt = now;
+  }
+
+  private available(at: number): number {
+    // the epsilon keeps a refill computed at exactly readyAt() from rounding down to nothing
+    const refill = Math.floor((at - this.lastRefillAt) / this.refillMs + 1e-9);
+    return Math.min(this.tokens + Math.max(0, refill), this.capacity);
+  }
+
+  /** The earliest time from `at` on when the copy holds a token. */
+  readyAt(at: number): number {
+    return this.available(at) >= 1 ? at : this.lastRefillAt + (1 - this.tokens) * this.refillMs;
+  }
+
+  take(at: number): void {
+    this.tokens = this.available(at) - 1;
+    this.lastRefillAt = at;
+  }
+}
+
 export class Scheduler {
   private readonly queue: PQueue;
   private buckets: Bucket[];
+  private copies: BucketCopy[];
   private readonly margin: number;
+  private readonly reserveShare: number;
   private readonly slowdown: number;
   private readonly maxWaits: number;
   private readonly maxRetryAfterMs: number;
@@ -100,9 +144,12 @@ export class Scheduler {
   private readonly sleep: (ms: number) => Promise<void>;
 
   private baseIntervalMs: number;
+  /** The spacing between calls: the base one, or more after a 429 the server did not explain. */
   private intervalMs: number;
-  /** Earliest start of the next reservation. */
-  private nextSlot = 0;
+  /** No call starts before this (a 429's pause). */
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  /** The start time given to the latest reservation. */
+  private lastReservation = Number.NEGATIVE_INFINITY;
   /** When the last call actually started. */
   private lastStart = Number.NEGATIVE_INFINITY;
   /** Bumped on every 429: reservations made before it are void and taken again. */
@@ -120,14 +167,20 @@ export class Scheduler {
     }
     this.queue = new PQueue({ concurrency });
     this.margin = Math.max(0, options.safetyMargin ?? 0.03);
+    this.reserveShare = Math.min(1, Math.max(0, options.reserve ?? 0.1));
     this.slowdown = Math.max(1, options.slowdownFactor ?? 1.5);
     this.maxWaits = options.maxWaits ?? 10;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
     this.onEvent = hooks.onEvent;
     this.now = hooks.now ?? (() => performance.now());
     this.sleep = hooks.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.copies = this.copiesOf(this.buckets, this.now(), true);
     this.baseIntervalMs = this.spacingFor(this.buckets);
     this.intervalMs = this.baseIntervalMs;
+  }
+
+  private copiesOf(buckets: Bucket[], now: number, full: boolean): BucketCopy[] {
+    return buckets.map((b) => new BucketCopy(b, this.margin, this.reserveShare, now, full));
   }
 
   private spacingFor(buckets: Bucket[]): number {
@@ -169,17 +222,30 @@ export class Scheduler {
     });
   }
 
-  /** Waits for this call's turn: at least one interval after the previous start, and after any pause. */
+  /**
+   * Reserves the earliest start the copies allow (after any pause, and one slowed interval after the previous
+   * reservation while slowed down) and takes its tokens. `paced` says the call waited for a refill.
+   */
+  private reserve(now: number): { at: number; paced: boolean } {
+    const slowed = this.intervalMs > this.baseIntervalMs;
+    const earliest = Math.max(now, this.pausedUntil, this.lastReservation + (slowed ? this.intervalMs : 0));
+    const at = Math.max(earliest, ...this.copies.map((c) => c.readyAt(earliest)));
+    for (const c of this.copies) c.take(at);
+    this.lastReservation = at;
+    return { at, paced: at > earliest || slowed };
+  }
+
+  /** Waits for this call's turn. */
   private async acquire(): Promise<void> {
     for (;;) {
       const now = this.now();
-      const slot = Math.max(now, this.nextSlot, this.lastStart + this.intervalMs);
-      this.nextSlot = slot + this.intervalMs;
+      const { at, paced } = this.reserve(now);
       const epoch = this.epoch;
-      if (slot > now) await this.sleep(slot - now);
+      if (at > now) await this.sleep(at - now);
       if (epoch !== this.epoch) continue;
-      // a timer that fired early, or a call that started late before this one, must not shorten the gap
-      const early = this.lastStart + this.intervalMs - this.now();
+      // A paced call must not follow the previous call's actual start closer than the interval: a timer that fired
+      // early, or a call before this one that started late (a busy event loop), would otherwise cost Twenty a token.
+      const early = paced ? this.lastStart + this.intervalMs - this.now() : 0;
       if (early > 0) {
         await this.sleep(early);
         if (epoch !== this.epoch) continue;
@@ -190,6 +256,7 @@ export class Scheduler {
   }
 
   private adapt(error: TwentyRateLimitError, startedAt: number): void {
+    const now = this.now();
     const learned = limitFromMessage(error.serverMessage);
     if (learned !== undefined) {
       const same = this.buckets.findIndex((b) => b.windowMs === learned.windowMs);
@@ -197,17 +264,19 @@ export class Scheduler {
       else this.buckets.push(learned);
       this.baseIntervalMs = this.spacingFor(this.buckets);
     }
+    // The server's buckets are emptier than the copies said: another client, or an earlier run, used them.
+    this.copies = this.copiesOf(this.buckets, now, false);
     // One slowdown per episode: calls already in flight when the spacing last changed report the same shortage.
     if (startedAt >= this.lastAdaptAt) {
       const cap = Math.max(this.baseIntervalMs, ...this.buckets.map((b) => b.windowMs));
       this.intervalMs =
         this.baseIntervalMs > this.intervalMs ? this.baseIntervalMs : Math.min(cap, this.intervalMs * this.slowdown);
-      this.lastAdaptAt = this.now();
+      this.lastAdaptAt = now;
     }
     const waitMs = error.retryAfterMs ?? this.intervalMs;
     this.epoch++;
-    this.nextSlot = this.now() + waitMs; // reservations are void (epoch): they queue again after the pause
-    this.lastStart = Math.max(this.lastStart, this.now() + waitMs - this.intervalMs);
+    this.pausedUntil = now + waitMs; // reservations are void (epoch): they queue again after the pause
+    this.lastReservation = now;
     this.onEvent?.({
       type: 'rate-limited',
       waitMs: Math.round(waitMs),

@@ -62,8 +62,9 @@ describe('upsertMany keeps every input record accounted for', () => {
 
   it('when the caller stops, batches already sent are reported written, the others unsent; nothing is lost', async () => {
     const slow = await startSandbox({ profile: 'v2', rateLimit: false, persistDelayMs: 0, faults: { latencyMs: 100 } });
-    // One call every 50 ms: the stop at 75 ms comes after two batches went out and before the other two.
-    const slowClient = createTwentyClient({ baseUrl: slow.url, apiKey: slow.apiKey, ...fast, rateLimit: { buckets: [{ limit: 20, windowMs: 1_000 }] }, batchMax: 10 });
+    // One call every 50 ms (a bucket of one token, so no burst): the stop at 75 ms comes after two batches went out
+    // and before the other two.
+    const slowClient = createTwentyClient({ baseUrl: slow.url, apiKey: slow.apiKey, ...fast, rateLimit: { buckets: [{ limit: 1, windowMs: 50 }] }, batchMax: 10 });
     const stop = new AbortController();
     setTimeout(() => stop.abort(new Error('user stop')), 75);
     const records = Array.from({ length: 40 }, (_, i) => ({ name: { firstName: `Q${i}`, lastName: 'Stop' } }));
