@@ -1,10 +1,8 @@
+import { describeWorkspace } from '../twenty/describe.js';
 import { connectTwenty } from '../twenty/index.js';
 import { table, terminalSafe } from './table.js';
 
 export const DESCRIBE_TWENTY_USAGE = 'kartra-twenty describe-twenty [--json]';
-
-/** The objects a Kartra migration writes to; the rest of the workspace is listed only by count. */
-const MIGRATION_OBJECTS = ['person', 'company', 'opportunity', 'note', 'task', 'noteTarget', 'taskTarget'];
 
 /**
  * `kartra-twenty describe-twenty`: which Twenty this would write to (a live workspace, or the local rehearsal
@@ -13,23 +11,8 @@ const MIGRATION_OBJECTS = ['person', 'company', 'opportunity', 'note', 'task', '
 export async function describeTwentyCommand(options: { json: boolean }): Promise<number> {
   const connection = await connectTwenty();
   try {
-    const schema = await connection.client.schema();
-    const capabilities = await connection.client.capabilities();
-    const objects = MIGRATION_OBJECTS.flatMap((name) => {
-      const object = schema.object(name);
-      if (!object) return [];
-      const active = object.fields.filter((f) => f.isActive && !f.isSystem);
-      return [{ name: object.namePlural, fields: active.length, custom: active.filter((f) => f.isCustom).map((f) => `${f.name} (${f.type})`) }];
-    });
-    const summary = {
-      mode: connection.mode,
-      connection: connection.describe(),
-      objects: schema.objects.length,
-      migrationObjects: objects,
-      batchMax: capabilities.batchMax,
-      noteTargetLinks: capabilities.noteTargets?.style ?? 'none',
-      missingStandardFields: capabilities.missingStandardFields,
-    };
+    const summary = await describeWorkspace(connection);
+    const objects = summary.migrationObjects;
     if (options.json) {
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       return 0;

@@ -9,7 +9,8 @@ import { migrationHome } from '../config.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_SAMPLE_SIZE, runImport, type ImportResult, type Phase, type Stage } from '../migration/engine.js';
 import { automationInventory, tagListSequenceCounts } from '../migration/inventory.js';
-import { readJobStatus, JobTracker, type JobStatus } from '../migration/job.js';
+import { readJobStatus, type JobStatus, type JobTracker } from '../migration/job.js';
+import { runImportJob } from '../migration/import-job.js';
 import { MigrationLock } from '../migration/lock.js';
 import { POLICIES, type Policy } from '../migration/matching.js';
 import { sourceRowsOf } from '../migration/reconcile.js';
@@ -109,43 +110,29 @@ function progressPrinter(tracker: JobTracker): () => void {
   };
 }
 
-/** Applies schema changes, then runs a stage as a tracked job under the migration's lock. */
+/** Applies schema changes, then runs a stage as a tracked job under the migration's lock, with a progress line. */
 async function importStage(session: MigrationSession, connection: TwentyConnection, policy: Policy, stage: Exclude<Stage, 'dry-run'>, since?: string[]): Promise<ImportResult> {
-  const lock = await MigrationLock.acquire(session.dir, `import --stage ${stage}`);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   try {
     const applied = await applyMigrationSchema(session.dir, connection.client, session.mapping);
     if (applied.lines.length > 0) err(`schema: ${applied.lines.length} changes applied`);
-    const total = session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
-    const tracker = new JobTracker(session.dir, session.migrationId, stage, total);
-    const print = progressPrinter(tracker);
-    try {
-      const result = await runImport({
-        dir: session.dir,
-        inspection: session.inspection,
-        mapping: session.mapping,
-        client: connection.client,
-        policy,
-        stage,
-        ...(since ? { since } : {}),
-        signal: controller.signal,
-        onProgress: (p) => {
-          tracker.progress(p);
-          print();
-        },
-      });
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      await tracker.end(result);
-      return result;
-    } catch (error) {
-      await tracker.end(undefined, error);
-      throw error;
-    }
+    let print: (() => void) | undefined;
+    const result = await runImportJob({
+      session,
+      client: connection.client,
+      policy,
+      stage,
+      ...(since ? { since } : {}),
+      signal: controller.signal,
+      onStarted: (tracker) => (print = progressPrinter(tracker)),
+      onProgress: () => print?.(),
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    return result;
   } finally {
     process.off('SIGINT', stop);
-    await lock.release();
   }
 }
 
@@ -166,7 +153,7 @@ export async function importCommand(paths: string[], options: { stage?: string |
   const stage = options.stage;
   const earlier = options.since ? await sessionById(options.since) : undefined;
   return withConnection(async (connection) => {
-    const session = await openMigration(paths, connection, migrationHome(), earlier?.mapping);
+    const session = await openMigration(paths, connection, migrationHome(), earlier ? { inherit: earlier.mapping } : {});
     if (earlier && session.migrationId === options.since) throw new UserError(`These are the same exports as migration ${options.since}: nothing is newer. Use --stage full to finish it.`);
     if (!options.yes) {
       printPreview(session, connection, policy, await preview(session, connection, policy));

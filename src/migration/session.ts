@@ -19,14 +19,33 @@ export type MigrationSession = {
   proposed: boolean;
 };
 
-export async function openMigration(paths: string[], connection: TwentyConnection, home: string, inherit?: MappingDocument): Promise<MigrationSession> {
+/** Inspects the exports; any file that cannot be read stops here, with each file's reason. */
+export async function inspectReadable(paths: string[]): Promise<Inspection> {
   const inspection = await inspectExports(paths);
   if (inspection.failures.length > 0) {
     throw new UserError(`Some exports cannot be read, so nothing is imported:\n${inspection.failures.map((f) => `  ${f.error}`).join('\n')}`);
   }
+  return inspection;
+}
+
+export async function openMigration(
+  paths: string[],
+  connection: TwentyConnection,
+  home: string,
+  options: { inherit?: MappingDocument; fresh?: boolean; inspection?: Inspection } = {},
+): Promise<MigrationSession> {
+  const inspection = options.inspection ?? (await inspectReadable(paths));
   const store = new MigrationStore(home);
   const llm = llmOptionsFromEnvironment();
-  const step = await mappingStep({ inspection, schema: await connection.client.schema(), mode: connection.mode, store, ...(llm ? { llm } : {}), ...(inherit ? { inherit } : {}) });
+  const step = await mappingStep({
+    inspection,
+    schema: await connection.client.schema(),
+    mode: connection.mode,
+    store,
+    ...(llm ? { llm } : {}),
+    ...(options.inherit ? { inherit: options.inherit } : {}),
+    ...(options.fresh ? { fresh: true } : {}),
+  });
   return { migrationId: step.document.migrationId, dir: store.dir(step.document.migrationId), inspection, mapping: step.document, proposed: !step.kept };
 }
 

@@ -1,0 +1,89 @@
+/** The mapping as propose_mapping and edit_mapping show it: bounded, with the export's own text labelled untrusted. */
+import { z } from 'zod';
+import { describeDestination, type MappingDocument } from '../mapping/document.js';
+import { untrusted, untrustedValues } from './params.js';
+
+export const MAX_COLUMNS_SHOWN = 120;
+const REVIEW_IN_SUMMARY = 25;
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const autoAccepted = (tier: string): boolean => tier === 'exact' || tier === 'confident';
+
+export const columnsShown = z
+  .enum(['all', 'review'])
+  .default('all')
+  .describe('all: every column; review: only the columns the user must decide (tier suggested or none, not edited).');
+
+export const mappingView = {
+  migrationId: z.string(),
+  version: z.number(),
+  counts: z.object({ columns: z.number(), autoAccepted: z.number(), toReview: z.number(), skipped: z.number(), customFieldsToCreate: z.number() }),
+  columns: z
+    .array(
+      z.object({
+        id: z.string().describe('how edit_mapping names this column'),
+        header: z.string().describe('the header as in the export (untrusted text, truncated)'),
+        destination: z.string(),
+        tier: z.string().describe('exact and confident are auto-accepted; suggested and none need the user'),
+        edited: z.boolean(),
+        reason: z.string(),
+        samples: untrustedValues,
+      }),
+    )
+    .describe('Columns, in export order, at most 120 per call (use offset for more).'),
+  columnsNotShown: z.number(),
+  customFieldsToCreate: z.array(
+    z.object({ field: z.string(), type: z.string(), label: z.string(), unique: z.boolean(), options: z.number(), optionLabels: untrustedValues }),
+  ),
+};
+
+export function viewMapping(doc: MappingDocument, show: 'all' | 'review', offset: number) {
+  const review = doc.columns.filter((c) => !c.edited && !autoAccepted(c.tier) && c.destination.kind !== 'skip');
+  const listed = show === 'review' ? review : doc.columns;
+  const page = listed.slice(offset, offset + MAX_COLUMNS_SHOWN);
+  const create = doc.customFields.filter((f) => !f.exists);
+  return {
+    migrationId: doc.migrationId,
+    version: doc.version,
+    counts: {
+      columns: doc.columns.length,
+      autoAccepted: doc.columns.filter((c) => autoAccepted(c.tier) && c.destination.kind !== 'skip').length,
+      toReview: review.length,
+      skipped: doc.columns.filter((c) => c.destination.kind === 'skip').length,
+      customFieldsToCreate: create.length,
+    },
+    columns: page.map((c) => ({
+      id: clip(c.id, 80),
+      header: clip(c.header, 60),
+      destination: c.destination.kind === 'skip' ? `skip (${clip(c.destination.reason ?? '', 80)})` : describeDestination(c.destination),
+      tier: c.tier,
+      edited: c.edited,
+      reason: clip(c.reason, 120),
+      samples: untrusted(c.profile.samples),
+    })),
+    columnsNotShown: listed.length - page.length,
+    customFieldsToCreate: create.slice(0, 60).map((f) => ({
+      field: `${f.object}.${f.name}`,
+      type: f.type,
+      label: clip(f.label, 63),
+      unique: f.isUnique,
+      options: f.options?.length ?? 0,
+      optionLabels: untrusted((f.options ?? []).map((o) => o.label), 5, 40),
+    })),
+  };
+}
+
+/** For the chat: the counts, then the columns to review by id and proposed destination. */
+export function mappingSummary(view: ReturnType<typeof viewMapping>, doc: MappingDocument): string {
+  const review = doc.columns.filter((c) => !c.edited && !autoAccepted(c.tier) && c.destination.kind !== 'skip');
+  const { counts } = view;
+  const lines = [
+    `Migration ${view.migrationId}, mapping version ${view.version}: ${counts.columns} columns, ${counts.autoAccepted} auto-accepted, ${counts.toReview} to review, ${counts.skipped} skipped; ${counts.customFieldsToCreate} custom fields to create.`,
+  ];
+  if (review.length > 0) {
+    lines.push('To review with the user (column id → proposed destination):');
+    for (const c of review.slice(0, REVIEW_IN_SUMMARY)) lines.push(`- ${clip(c.id, 60)} → ${c.destination.kind === 'skip' ? 'skip' : describeDestination(c.destination)} (${c.tier})`);
+    if (review.length > REVIEW_IN_SUMMARY) lines.push(`… and ${review.length - REVIEW_IN_SUMMARY} more (propose_mapping with show "review" lists them).`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { sourceRowsOf } from '../migration/reconcile.js';
+import { spotCheck, writeReport } from '../migration/report.js';
+import { savedMapping } from '../server/migrations.js';
+import { resourceUri } from '../server/resources.js';
+import { defineTool } from './define.js';
+import { counts, migrationId, untrusted, untrustedValues } from './params.js';
+
+export default defineTool({
+  name: 'reconciliation_report',
+  title: 'Reconciliation report',
+  description: [
+    'Accounts for every source row, per object: source rows = created + updated + unchanged + skipped + failed, checked by reading Twenty back by each record\'s Kartra id (not by counting requests), with duplicates and missing records named. Writes report.md and rejects.csv in the migration\'s folder (readable as resources) and, with spotCheck, compares 25 people\'s source values with what Twenty holds. Reads Twenty only.',
+    'Show the user the table: each object balanced or not, the rows not imported and why (rejects.csv), and the spot-check after a sample.',
+  ].join('\n'),
+  input: z.object({ migrationId, spotCheck: z.boolean().default(false).describe('Also read back the first 25 people written and set their source values beside Twenty\'s.') }),
+  output: z.object({
+    migrationId: z.string(),
+    objects: z.array(
+      z.object({
+        phase: z.string(),
+        object: z.string(),
+        sourceRows: z.number().optional(),
+        counts,
+        accounted: z.number(),
+        expectedInTwenty: z.number(),
+        foundInTwenty: z.number(),
+        missing: z.number(),
+        duplicated: z.number(),
+        balanced: z.boolean(),
+      }),
+    ),
+    rejects: z.number(),
+    spotCheck: z
+      .array(z.object({ key: z.string(), checks: z.array(z.object({ column: z.string(), same: z.boolean(), source: untrustedValues, twenty: untrustedValues })) }))
+      .optional(),
+    resources: z.array(z.string()),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async run({ migrationId: id, spotCheck: withSpotCheck }, ctx) {
+    const { dir, mapping } = await savedMapping(ctx, id);
+    const { client } = await ctx.connection();
+    const spot = withSpotCheck ? await spotCheck(dir, client) : undefined;
+    const report = await writeReport({ dir, migrationId: id, client, target: ctx.target(), sourceRows: sourceRowsOf(mapping), ...(spot ? { spotCheck: spot } : {}) });
+    const objects = report.reconciliation.map((r) => ({
+      phase: r.phase,
+      object: r.object,
+      ...(r.sourceRows === undefined ? {} : { sourceRows: r.sourceRows }),
+      counts: r.counts,
+      accounted: r.accounted,
+      expectedInTwenty: r.expectedInTwenty,
+      foundInTwenty: r.foundInTwenty,
+      missing: r.missing.length,
+      duplicated: r.duplicated.length,
+      balanced: r.balanced,
+    }));
+    const lines = [
+      ...objects.map(
+        (o) =>
+          `- ${o.phase}: ${o.sourceRows ?? '?'} source rows = ${o.counts.created} created + ${o.counts.updated} updated + ${o.counts.unchanged} unchanged + ${o.counts.skipped} skipped + ${o.counts.failed} failed; ${o.foundInTwenty} of ${o.expectedInTwenty} found in Twenty; ${o.balanced ? 'balanced' : o.missing + o.duplicated > 0 ? `NOT balanced (${o.missing} missing, ${o.duplicated} duplicated)` : 'not all rows imported yet'}`,
+      ),
+      report.rejects > 0 ? `${report.rejects} rows not imported, each with its reason, in rejects.csv.` : 'Every row was imported.',
+    ];
+    if (spot) lines.push(`Spot-check: ${spot.filter((s) => s.checks.every((c) => c.same)).length} of ${spot.length} people match their source on every checked column.`);
+    const resources = ['report.md', 'rejects.csv'].map((f) => resourceUri(id, f));
+    return {
+      summary: lines.join('\n'),
+      data: {
+        migrationId: id,
+        objects,
+        rejects: report.rejects,
+        ...(spot ? { spotCheck: spot.map((s) => ({ key: s.key.slice(0, 80), checks: s.checks.map((c) => ({ column: c.column, same: c.same, source: untrusted([c.source], 1, 80), twenty: untrusted([c.twenty], 1, 80) })) })) } : {}),
+        resources,
+      },
+    };
+  },
+});
