@@ -4,7 +4,6 @@
  * jobs running here, and the inspections already made. Tools get it as an argument, so tests build their own.
  */
 import { migrationHome } from '../config.js';
-import type { ImportResult } from '../migration/engine.js';
 import { connectTwenty, REHEARSAL_NOTICE, type TwentyConnection } from '../twenty/connect.js';
 import { Confirmations } from './confirmations.js';
 import { Jobs } from './jobs.js';
@@ -16,17 +15,20 @@ export class ServerContext {
   readonly mode: 'live' | 'rehearsal';
   readonly confirmations: Confirmations;
   readonly jobs: Jobs;
-  /** Dry-run results by the hash of the plan they preview: a preview asked again costs nothing. */
-  readonly previews = new Map<string, ImportResult>();
-  /** How long preview_import waits for a dry-run before answering "still preparing" (calls last about 60 s). */
-  readonly previewWaitMs: number;
+  /** Results of long reads (dry-runs, reports) by the hash of what they read: asked again, they cost nothing. */
+  readonly results = new Map<string, unknown>();
+  /**
+   * How long a tool waits for work it started as a job before answering "still working" (Claude Desktop gives a
+   * call about 60 seconds).
+   */
+  readonly callWaitMs: number;
   private connecting: Promise<TwentyConnection> | undefined;
 
   constructor(
     readonly env: Env = process.env,
-    options: { now?: () => number; connect?: (env: Env) => Promise<TwentyConnection>; previewWaitMs?: number } = {},
+    options: { now?: () => number; connect?: (env: Env) => Promise<TwentyConnection>; callWaitMs?: number } = {},
   ) {
-    this.previewWaitMs = options.previewWaitMs ?? 40_000;
+    this.callWaitMs = options.callWaitMs ?? 40_000;
     this.home = migrationHome(env);
     this.mode = env.TWENTY_API_URL?.trim() ? 'live' : 'rehearsal';
     this.confirmations = new Confirmations(options.now);

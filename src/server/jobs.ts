@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { JobStatus } from '../migration/job.js';
 
-export type JobKind = 'import' | 'rollback' | 'preview';
+export type JobKind = 'import' | 'rollback' | 'preview' | 'schema' | 'report';
 
 export type Job<R = unknown> = {
   id: string;
@@ -70,6 +70,14 @@ export class Jobs {
     this.byMigration.set(migrationId, job as Job);
     this.changed();
     return job;
+  }
+
+  /** Waits for the job to end, at most `ms` (a tool call must answer within Claude Desktop's time limit). */
+  async settle(job: Job, ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([job.done, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return job.state !== 'running';
   }
 
   /** Tells waiters something moved (a job's progress, or its end). */

@@ -22,6 +22,7 @@ export default defineTool({
     state: z.enum(['none', 'running', 'finished', 'cancelled', 'failed', 'interrupted']),
     job: z.object({ id: z.string().optional(), kind: z.string(), label: z.string(), startedAt: z.string() }).optional(),
     progress: z.object({ rows: z.number(), totalRows: z.number(), ratePerSecond: z.number().optional(), etaSeconds: z.number().optional(), phase: z.string().optional() }).optional(),
+    message: z.string().optional().describe('What the job says it is doing, or did'),
     counts: z.record(z.string(), counts).optional(),
     lastErrors: untrustedValues.optional(),
     error: z.string().optional(),
@@ -59,14 +60,16 @@ export default defineTool({
         : job
           ? { progress: { rows: job.progress.done, totalRows: job.progress.total } }
           : {}),
+      ...(job && job.kind !== 'import' ? { message: job.progress.message } : {}),
       ...(job?.error ? { error: job.error } : status?.error ? { error: status.error } : {}),
     } as const;
     return { summary: sentence(data), data };
   },
 });
 
-function sentence(d: { state: string; job?: { label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; error?: string }): string {
+function sentence(d: { state: string; job?: { label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; message?: string; error?: string }): string {
   const label = d.job?.label ?? 'no job';
+  if (d.message && d.state !== 'running' && d.state !== 'failed') return `${label}: ${d.state}: ${d.message}.`;
   const p = d.progress;
   const where = p ? ` ${p.rows.toLocaleString('en-US')} of about ${p.totalRows.toLocaleString('en-US')} rows${p.ratePerSecond ? ` at ${p.ratePerSecond}/s` : ''}${p.etaSeconds !== undefined ? `, about ${Math.ceil(p.etaSeconds / 60)} min left` : ''}.` : '';
   switch (d.state) {

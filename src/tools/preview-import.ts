@@ -36,7 +36,7 @@ export default defineTool({
     if (running && running.kind !== 'preview') throw new UserError(`Migration ${input.migrationId} is busy (${running.label}): follow it with import_status; preview again when it has ended.`);
     const plan = await importPlan(ctx, input);
     const base = { migrationId: input.migrationId, stage: input.stage, policy: input.policy, pendingSchemaChanges: plan.pendingSchemaChanges };
-    let result = ctx.previews.get(plan.hash);
+    let result = ctx.results.get(plan.hash) as ImportResult | undefined;
     if (!result) {
       const job = running ?? ctx.jobs.start(input.migrationId, 'preview', `preview of stage ${input.stage}`, async (j) => {
         const total = plan.session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
@@ -51,12 +51,12 @@ export default defineTool({
           signal: j.controller.signal,
           onProgress: (p) => (j.progress = { done: p.rows, total, message: `dry-run: ${p.phase}` }),
         });
-        if (!dryRun.cancelled) ctx.previews.set(plan.hash, dryRun);
+        if (!dryRun.cancelled) ctx.results.set(plan.hash, dryRun);
         return dryRun;
       });
-      await Promise.race([job.done, new Promise((resolve) => setTimeout(resolve, ctx.previewWaitMs).unref())]);
+      await ctx.jobs.settle(job, ctx.callWaitMs);
       if (job.state === 'failed') throw new UserError(`The dry-run failed: ${job.error}`);
-      result = ctx.previews.get(plan.hash);
+      result = ctx.results.get(plan.hash) as ImportResult | undefined;
       if (!result) {
         const { done, total } = job.progress;
         return {

@@ -1,10 +1,17 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { JOURNAL_FILE } from '../migration/engine.js';
 import { sourceRowsOf } from '../migration/reconcile.js';
-import { spotCheck, writeReport } from '../migration/report.js';
+import { spotCheck, writeReport, type Report, type SpotCheckRow } from '../migration/report.js';
+import { planHash } from '../server/confirmations.js';
 import { savedMapping } from '../server/migrations.js';
 import { resourceUri } from '../server/resources.js';
 import { defineTool } from './define.js';
 import { counts, migrationId, untrusted, untrustedValues } from './params.js';
+
+type Made = { report: Report; spot: SpotCheckRow[] | undefined };
 
 export default defineTool({
   name: 'reconciliation_report',
@@ -16,6 +23,7 @@ export default defineTool({
   input: z.object({ migrationId, spotCheck: z.boolean().default(false).describe('Also read back the first 25 people written and set their source values beside Twenty\'s.') }),
   output: z.object({
     migrationId: z.string(),
+    state: z.enum(['ready', 'preparing']).describe('preparing: call again with the same arguments in a moment'),
     objects: z.array(
       z.object({
         phase: z.string(),
@@ -40,8 +48,34 @@ export default defineTool({
   async run({ migrationId: id, spotCheck: withSpotCheck }, ctx) {
     const { dir, mapping } = await savedMapping(ctx, id);
     const { client } = await ctx.connection();
-    const spot = withSpotCheck ? await spotCheck(dir, client) : undefined;
-    const report = await writeReport({ dir, migrationId: id, client, target: ctx.target(), sourceRows: sourceRowsOf(mapping), ...(spot ? { spotCheck: spot } : {}) });
+    // Reading a large migration back takes longer than one call: the report is made as a job, kept by what it read.
+    const journal = await stat(join(dir, JOURNAL_FILE)).catch(() => undefined);
+    const key = planHash({ report: id, journal: journal ? [journal.size, journal.mtimeMs] : null, withSpotCheck });
+    let made = ctx.results.get(key) as Made | undefined;
+    if (!made) {
+      const running = ctx.jobs.running(id);
+      const job =
+        running?.kind === 'report'
+          ? running
+          : ctx.jobs.start<Made>(id, 'report', 'reconciliation report', async (j) => {
+              j.progress = { done: 0, total: 0, message: 'reading Twenty back' };
+              const spot = withSpotCheck ? await spotCheck(dir, client) : undefined;
+              const report = await writeReport({ dir, migrationId: id, client, target: ctx.target(), sourceRows: sourceRowsOf(mapping), ...(spot ? { spotCheck: spot } : {}) });
+              const result = { report, spot };
+              ctx.results.set(key, result);
+              return result;
+            });
+      await ctx.jobs.settle(job, ctx.callWaitMs);
+      if (job.state === 'failed') throw new UserError(`The report could not be made: ${job.error}`);
+      made = ctx.results.get(key) as Made | undefined;
+      if (!made) {
+        return {
+          summary: 'Still reading Twenty back for the report. Call reconciliation_report again with the same arguments in a moment.',
+          data: { migrationId: id, state: 'preparing' as const, objects: [], rejects: 0, resources: [] },
+        };
+      }
+    }
+    const { report, spot } = made;
     const objects = report.reconciliation.map((r) => ({
       phase: r.phase,
       object: r.object,
@@ -67,6 +101,7 @@ export default defineTool({
       summary: lines.join('\n'),
       data: {
         migrationId: id,
+        state: 'ready' as const,
         objects,
         rejects: report.rejects,
         ...(spot ? { spotCheck: spot.map((s) => ({ key: s.key.slice(0, 80), checks: s.checks.map((c) => ({ column: c.column, same: c.same, source: untrusted([c.source], 1, 80), twenty: untrusted([c.twenty], 1, 80) })) })) } : {}),
