@@ -7,7 +7,16 @@ import { join } from 'node:path';
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * A setting from the environment, trimmed; undefined when empty or when it is an MCP bundle placeholder the host
+ * left unfilled (`${user_config.x}`: some hosts pass it through for an optional setting left empty).
+ */
+export function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value && !/^\$\{user_config\.[^}]*\}$/.test(value) ? value : undefined;
+}
+
 /** Where migrations keep their state: `MIGRATION_HOME`, or `~/.kartra-twenty`. */
 export function migrationHome(env: Env = process.env): string {
-  return env.MIGRATION_HOME?.trim() || join(homedir(), '.kartra-twenty');
+  return setting(env, 'MIGRATION_HOME') ?? join(homedir(), '.kartra-twenty');
 }

@@ -26,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
+import { setting } from '../config.js';
 import { createRedactor, type Redactor } from '../twenty/redact.js';
 
 export type RerankColumn = {
@@ -85,9 +86,9 @@ const DEFAULT_BASE_URL = 'https://api.anthropic.com';
  * at most {@link MAX_LLM_TIMEOUT_MS}).
  */
 export function llmOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): LlmOptions | undefined {
-  const apiKey = env.ANTHROPIC_API_KEY?.trim();
+  const apiKey = setting(env, 'ANTHROPIC_API_KEY');
   if (!apiKey) return undefined;
-  const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
+  const baseURL = setting(env, 'ANTHROPIC_BASE_URL');
   const model = env.KARTRA_TWENTY_LLM_MODEL?.trim() || DEFAULT_LLM_MODEL;
   const raw = env.KARTRA_TWENTY_LLM_TIMEOUT_MS?.trim();
   const parsed = raw ? Number(raw) : NaN;

@@ -3,7 +3,7 @@
  * Twenty (opened on first use: the live workspace, or the embedded rehearsal sandbox), the confirmation tokens, the
  * jobs running here, and the inspections already made. Tools get it as an argument, so tests build their own.
  */
-import { migrationHome } from '../config.js';
+import { migrationHome, setting } from '../config.js';
 import { connectTwenty, REHEARSAL_NOTICE, type TwentyConnection } from '../twenty/connect.js';
 import { Confirmations } from './confirmations.js';
 import { Jobs } from './jobs.js';
@@ -30,7 +30,7 @@ export class ServerContext {
   ) {
     this.callWaitMs = options.callWaitMs ?? 40_000;
     this.home = migrationHome(env);
-    this.mode = env.TWENTY_API_URL?.trim() ? 'live' : 'rehearsal';
+    this.mode = setting(env, 'TWENTY_API_URL') ? 'live' : 'rehearsal';
     this.confirmations = new Confirmations(options.now);
     this.jobs = new Jobs();
     this.connect = options.connect ?? ((e) => connectTwenty(e));
@@ -51,7 +51,7 @@ export class ServerContext {
   target(): string {
     if (this.mode === 'rehearsal') return REHEARSAL_NOTICE;
     try {
-      return `live Twenty at ${new URL(this.env.TWENTY_API_URL!.trim()).host}`;
+      return `live Twenty at ${new URL(setting(this.env, 'TWENTY_API_URL')!).host}`;
     } catch {
       return 'live Twenty (TWENTY_API_URL is not a valid URL)';
     }

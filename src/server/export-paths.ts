@@ -12,6 +12,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setting } from '../config.js';
 import { UserError } from '../errors.js';
 import { EXPORT_EXTENSIONS } from '../kartra/inspect.js';
 
@@ -31,12 +32,10 @@ type Env = Record<string, string | undefined>;
  * filled in: a `UserError` saying what to set.
  */
 export async function exportFoldersFromEnvironment(env: Env = process.env): Promise<string[]> {
-  const raw = env.KARTRA_EXPORTS_DIR?.trim() ?? '';
-  // An MCP bundle passes `${user_config.exports_dir}` through unchanged when the setting was never filled in.
-  const entries = raw
+  const entries = (setting(env, 'KARTRA_EXPORTS_DIR') ?? '')
     .split(path.delimiter)
     .map((entry) => entry.trim())
-    .filter((entry) => entry !== '' && !/^\$\{user_config\.[^}]*\}$/.test(entry));
+    .filter((entry) => entry !== '');
   if (entries.length === 0) {
     throw new UserError(
       `KARTRA_EXPORTS_DIR is not set, so the server may read no export files. Set KARTRA_EXPORTS_DIR to the folder holding the Kartra CSV exports (${SETTING_HINT}).`,

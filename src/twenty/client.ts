@@ -6,6 +6,7 @@
  * serialising the client shows no key.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { setting } from '../config.js';
 import { BatchLimit, capabilitiesOf, DEFAULT_BATCH_MAX, type TwentyCapabilities } from './capabilities.js';
 import { TwentyConfigError } from './errors.js';
 import type { EventSink } from './events.js';
@@ -205,10 +206,10 @@ export function clientFromEnvironment(
   env: Record<string, string | undefined> = process.env,
   options: Omit<TwentyClientOptions, 'baseUrl' | 'apiKey'> = {},
 ): TwentyClient | undefined {
-  const baseUrl = env.TWENTY_API_URL?.trim();
-  if (baseUrl === undefined || baseUrl === '') return undefined;
-  const apiKey = env.TWENTY_API_KEY?.trim();
-  if (apiKey === undefined || apiKey === '') {
+  const baseUrl = setting(env, 'TWENTY_API_URL');
+  if (baseUrl === undefined) return undefined;
+  const apiKey = setting(env, 'TWENTY_API_KEY');
+  if (apiKey === undefined) {
     throw new TwentyConfigError(
       'TWENTY_API_URL is set but TWENTY_API_KEY is not. Create an API key in Twenty (Settings → APIs & Webhooks) and set TWENTY_API_KEY to it, or unset TWENTY_API_URL to rehearse on the local sandbox.',
     );

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { migrationHome } from '../config.js';
+import { migrationHome, setting } from '../config.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { clientFromEnvironment, createTwentyClient, type TwentyClient, type TwentyClientOptions } from './client.js';
 
@@ -25,7 +25,7 @@ export async function connectTwenty(
 ): Promise<TwentyConnection> {
   const live = clientFromEnvironment(env, options);
   if (live) {
-    const host = new URL(env.TWENTY_API_URL!.trim()).host;
+    const host = new URL(setting(env, 'TWENTY_API_URL')!).host;
     return { mode: 'live', client: live, describe: () => `live Twenty at ${host}`, close: () => live.close() };
   }
   const home = migrationHome(env);
