@@ -78,6 +78,8 @@ export async function runRollback(
           for (const record of page.records) current.set(String(record.id), record);
         }
         const reversed: string[] = [];
+        /** Created records still there: destroyed together, in one call where the workspace allows it. */
+        const toDestroy: RowOutcome[] = [];
         for (const o of batch) {
           const end = { phase, key: o.key, id: o.id! };
           const record = current.get(o.id!);
@@ -93,8 +95,11 @@ export async function runRollback(
               continue;
             }
             if (o.outcome === 'created') {
-              if (record) await client.destroy(plural, o.id!);
-              result.reversed[phase].destroyed++;
+              if (record) {
+                toDestroy.push(o);
+                continue;
+              }
+              result.reversed[phase].destroyed++; // gone already
             } else if (record) {
               await client.update(plural, o.id!, o.previous ?? {});
               result.reversed[phase].restored++;
@@ -105,6 +110,15 @@ export async function runRollback(
             reversed.push(stateKey(phase, o.key));
           } catch (error) {
             result.errored.push({ ...end, reason: (error as Error).message.slice(0, 300) });
+          }
+        }
+        if (toDestroy.length > 0) {
+          try {
+            await client.destroyMany(plural, toDestroy.map((o) => o.id!));
+            result.reversed[phase].destroyed += toDestroy.length;
+            for (const o of toDestroy) reversed.push(stateKey(phase, o.key));
+          } catch (error) {
+            for (const o of toDestroy) result.errored.push({ phase, key: o.key, id: o.id!, reason: (error as Error).message.slice(0, 300) });
           }
         }
         if (reversed.length > 0) await journal.append({ t: 'reversed', keys: reversed });

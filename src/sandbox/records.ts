@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, categorized, SandboxHttpError } from './errors.js';
 import { matches, mentionsDeletedAt, parseFilter, valueAt, type Filter } from './filter.js';
-import { COMPOSITES, DEFAULT_PAGE_SIZE, defaultOf, fieldForKey, joinColumnOf, type FieldMeta, type ObjectMeta } from './schema.js';
+import { COMPOSITES, DEFAULT_PAGE_SIZE, MUTATION_MAXIMUM_AFFECTED_RECORDS, defaultOf, fieldForKey, joinColumnOf, type FieldMeta, type ObjectMeta } from './schema.js';
 import type { Store, StoredRecord } from './store.js';
 import { assertUnique, keyOf, uniqueGroups } from './unique.js';
 import { isUuid, normalizeUrl, processRecordInput, type PendingConnect } from './validate.js';
@@ -173,6 +173,18 @@ export class RecordService {
     this.destroyCascading(object, id);
     this.store.changed();
     return { id };
+  }
+
+  /** `DELETE /rest/{plural}?filter=…`: destroys every live record the filter matches, at most 100 (§5). */
+  destroyMany(object: ObjectMeta, filter: string): { id: string }[] {
+    const rows = this.sortedRows(object, parseFilter(filter, object), parseOrderBy(undefined, object), `${filter}\u0000`);
+    if (rows.length > MUTATION_MAXIMUM_AFFECTED_RECORDS) {
+      throw badRequest(`The filter matches ${rows.length} records: a delete by filter may affect at most ${MUTATION_MAXIMUM_AFFECTED_RECORDS} (MUTATION_MAXIMUM_AFFECTED_RECORDS)`);
+    }
+    const ids = rows.map((r) => String(r.id));
+    for (const id of ids) this.destroyCascading(object, id);
+    if (ids.length > 0) this.store.changed();
+    return ids.map((id) => ({ id }));
   }
 
   private destroyCascading(object: ObjectMeta, id: string): void {

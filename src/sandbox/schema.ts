@@ -19,6 +19,11 @@ export interface Profile {
   strictDates: boolean;
   /** The rich-text type of `bodyV2` (§3: `RICH_TEXT_V2` in 1.x, `RICH_TEXT` with the same shape in 2.43). */
   richTextType: 'RICH_TEXT_V2' | 'RICH_TEXT';
+  /**
+   * `DELETE /rest/{plural}?filter=…` (destroy many) answers only where the common API is on (feature flag
+   * IS_COMMON_API_ENABLED, rest-api-core.service.ts); 1.x workspaces refuse it.
+   */
+  bulkDelete: boolean;
   /** Actor sources accepted in `createdBy.source`. */
   actorSources: readonly string[];
 }
@@ -30,6 +35,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     categoryStatuses: false,
     strictDates: false,
     richTextType: 'RICH_TEXT_V2',
+    bulkDelete: false,
     actorSources: ['EMAIL', 'CALENDAR', 'WORKFLOW', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK'],
   },
   v2: {
@@ -38,9 +44,13 @@ export const PROFILES: Record<ProfileName, Profile> = {
     categoryStatuses: true,
     strictDates: true,
     richTextType: 'RICH_TEXT',
+    bulkDelete: true,
     actorSources: ['EMAIL', 'CALENDAR', 'WORKFLOW', 'AGENT', 'API', 'IMPORT', 'MANUAL', 'SYSTEM', 'WEBHOOK', 'APPLICATION'],
   },
 };
+
+/** `MUTATION_MAXIMUM_AFFECTED_RECORDS` (§5): the most records one update or delete by filter may touch. */
+export const MUTATION_MAXIMUM_AFFECTED_RECORDS = 100;
 
 /** `QUERY_DEFAULT_LIMIT_RECORDS` (§1 "Find"). */
 export const DEFAULT_PAGE_SIZE = 60;

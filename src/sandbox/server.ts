@@ -179,7 +179,7 @@ function routeMetadata(deps: ServerDeps, method: string, kind: string | undefine
 }
 
 type RecordRoute =
-  | { name: 'createOne' | 'createMany' | 'findMany'; plural: string }
+  | { name: 'createOne' | 'createMany' | 'findMany' | 'deleteMany'; plural: string }
   | { name: 'findOne' | 'updateOne' | 'deleteOne' | 'restoreOne'; plural: string; id: string }
   | { name: 'unsupported'; plural: string; message: string };
 
@@ -208,7 +208,7 @@ function routeRecord(method: string, s: string[]): { route: RecordRoute; key: st
       if (c === undefined) return { route: { name: 'updateOne', plural: a, id: b }, key: `${method} /rest/${a}/{id}` };
       return undefined;
     case 'DELETE':
-      if (b === undefined) return unsupported(a, 'deletes of many records by filter', `DELETE /rest/${a}`);
+      if (b === undefined) return { route: { name: 'deleteMany', plural: a }, key: `DELETE /rest/${a}` };
       if (c === undefined) return { route: { name: 'deleteOne', plural: a, id: b }, key: `DELETE /rest/${a}/{id}` };
       return undefined;
   }
@@ -277,6 +277,10 @@ function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, que
     if (!Array.isArray(body)) throw badRequest('Body must be an array');
     if (body.length === 0) throw badRequest('Input must not be empty');
   }
+  if (route.name === 'deleteMany') {
+    if (!store.profile.bulkDelete) throw badRequest('Activate feature flag IS_COMMON_API_ENABLED to use Delete in the REST API');
+    if (!query.get('filter')) throw badRequest('Filters are mandatory for bulk delete operations. Please provide at least one filter.');
+  }
   throttle(deps);
 
   const upsert = query.get('upsert') === 'true';
@@ -295,6 +299,11 @@ function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, que
         depth: query.get('depth') ?? undefined,
       });
       return { status: 200, body: { data: { [object.namePlural]: found.records }, pageInfo: found.pageInfo, totalCount: found.totalCount } };
+    }
+    case 'deleteMany': {
+      // soft_delete=true would set deletedAt; the migration only ever destroys (§1 "Delete")
+      if (query.get('soft_delete') === 'true') throw new SandboxHttpError(400, 'The sandbox does not implement soft deletes of many records; address them one by one by id', 'NOT_IMPLEMENTED');
+      return { status: 200, body: { data: { [`destroy${plural}`]: records.destroyMany(object, query.get('filter')!) } } };
     }
     case 'findOne':
       return { status: 200, body: { data: { [object.nameSingular]: records.findOne(object, route.id, query.get('depth') ?? undefined) } } };

@@ -27,6 +27,7 @@ import { createHttp, type Send, type TwentyRequest } from './http.js';
 import { Scheduler, type RateLimitOptions, type SchedulerStats } from './rate-limit.js';
 import {
   destroyRecord,
+  destroyRecords,
   findOne,
   findPages,
   restoreRecord,
@@ -104,6 +105,8 @@ export interface TwentyClient {
   update(plural: string, id: string, patch: TwentyRecord): Promise<TwentyRecord>;
   /** Hard delete. True if destroyed, false if there was no such record. */
   destroy(plural: string, id: string): Promise<boolean>;
+  /** Hard delete of many, 100 per call where the workspace allows deletes by filter; how many were destroyed. */
+  destroyMany(plural: string, ids: readonly string[]): Promise<number>;
   /** Brings back a soft-deleted record. */
   restore(plural: string, id: string): Promise<TwentyRecord>;
 
@@ -161,6 +164,8 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
   const schemaCache = new SchemaCache(send, onEvent);
   const schemaDeps = { send, schema: schemaCache };
   const recordDeps = { send, batchLimit, ...(onEvent === undefined ? {} : { onEvent }) };
+  /** Deletes by filter work until the workspace says its common API is off; then one record per call. */
+  const bulkDelete = { on: true };
 
   return {
     baseUrl: http.baseUrl,
@@ -176,6 +181,7 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     findOne: (plural, id) => findOne(recordDeps, plural, id),
     update: (plural, id, patch) => updateRecord(recordDeps, plural, id, patch),
     destroy: (plural, id) => destroyRecord(recordDeps, plural, id),
+    destroyMany: (plural, ids) => destroyRecords(recordDeps, plural, ids, bulkDelete),
     restore: (plural, id) => restoreRecord(recordDeps, plural, id),
     request: send,
     stats: () => {

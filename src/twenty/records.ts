@@ -16,6 +16,7 @@ import {
   TwentyValidationError,
 } from './errors.js';
 import type { EventSink } from './events.js';
+import { isIn, where } from './filters.js';
 import { restPath, type Send } from './http.js';
 import { isRecord, listIn, pageInfoIn, singleIn, str, type PageInfo } from './response.js';
 
@@ -344,6 +345,40 @@ export async function destroyRecord(deps: RecordDeps, plural: string, id: string
     if (error instanceof TwentyNotFoundError) return false;
     throw error;
   }
+}
+
+/** `MUTATION_MAXIMUM_AFFECTED_RECORDS` (§5): the most records one delete by filter may touch. */
+export const DESTROY_MANY_MAX = 100;
+
+/** What a workspace refuses a delete by filter with when its common API is off (rest-api-core.service.ts). */
+const BULK_DELETE_OFF = /feature flag/i;
+
+/**
+ * Destroys records by id, 100 per `DELETE /rest/{plural}?filter=id[in]:[…]` call; where the workspace refuses deletes
+ * by filter, one `DELETE /rest/{plural}/{id}` each (remembered in `bulk` for the next calls). Resolves with how
+ * many records were destroyed (ids that no longer exist are not counted, also after a retried call).
+ */
+export async function destroyRecords(deps: RecordDeps, plural: string, ids: readonly string[], bulk: { on: boolean }): Promise<number> {
+  checkPlural(plural);
+  for (const id of ids) checkId(id);
+  let destroyed = 0;
+  for (let i = 0; i < ids.length; i += DESTROY_MANY_MAX) {
+    const chunk = ids.slice(i, i + DESTROY_MANY_MAX);
+    if (bulk.on) {
+      try {
+        const answer = await deps.send({ method: 'DELETE', path: restPath(plural), query: { filter: where(isIn('id', chunk)) }, object: plural });
+        const data = (answer as { data?: Record<string, unknown> } | undefined)?.data;
+        const list = data ? Object.values(data).find(Array.isArray) : undefined;
+        destroyed += list ? list.length : chunk.length;
+        continue;
+      } catch (error) {
+        if (!(error instanceof TwentyValidationError && BULK_DELETE_OFF.test(error.serverMessage ?? error.message))) throw error;
+        bulk.on = false;
+      }
+    }
+    for (const id of chunk) if (await destroyRecord(deps, plural, id)) destroyed++;
+  }
+  return destroyed;
 }
 
 /** `PATCH /rest/restore/{plural}/{id}`: brings back a soft-deleted record. */

@@ -366,7 +366,9 @@ describe('a rollback stopped midway', () => {
     const second = await runRollback(dir, ws.client);
     expect(second).toMatchObject({ cancelled: false, kept: [], errored: [] });
     expect(addUp(phases, first, second)).toEqual(written(full));
-    expect(deleteCalls(ws)).toBe(created);
+    // destroyed 100 per call (deletes by filter), never one record twice
+    const calls = deleteCalls(ws);
+    expect(calls).toBeLessThanOrEqual(Math.ceil(created / 100) + 2 * phases.length);
     const reversedKeys = (await readJournalLines(dir)).filter((l) => l.t === 'reversed').flatMap((l) => l.keys as string[]);
     expect(reversedKeys.length).toBe(created);
     expect(new Set(reversedKeys).size).toBe(created);
@@ -374,7 +376,7 @@ describe('a rollback stopped midway', () => {
 
     const third = await runRollback(dir, ws.client);
     expect(addUp(phases, third)).toEqual(Object.fromEntries(phases.map((p) => [p, { destroyed: 0, restored: 0 }])));
-    expect(deleteCalls(ws)).toBe(created);
+    expect(deleteCalls(ws)).toBe(calls);
   });
 });
 

@@ -142,8 +142,23 @@ describe('record routes and their response keys', () => {
     const t = await sandbox();
     const res = await fetch(`${t.sb.url}/rest/people`, { method: 'POST', headers: { authorization: `Bearer ${t.sb.apiKey}`, 'content-type': 'application/json' }, body: '{"name":' });
     expect(res.status).toBe(400);
-    const del = await t.call('DELETE', '/rest/people?filter=id[eq]:x');
-    expect(errorOf(del)).toMatchObject({ status: 400, code: 'NOT_IMPLEMENTED' });
+    const patch = await t.call('PATCH', '/rest/people?filter=id[eq]:x', { jobTitle: 'x' });
+    expect(errorOf(patch)).toMatchObject({ status: 400, code: 'NOT_IMPLEMENTED' });
+    const soft = await t.call('DELETE', '/rest/people?filter=jobTitle[eq]:x&soft_delete=true');
+    expect(errorOf(soft)).toMatchObject({ status: 400, code: 'NOT_IMPLEMENTED' });
+  });
+
+  it('DELETE by filter destroys what the filter matches (a filter required, at most 100 records)', async () => {
+    const t = await sandbox();
+    const ids: string[] = [];
+    for (const name of ['A', 'B', 'C']) ids.push((await t.call('POST', '/rest/people', { name: { firstName: name }, jobTitle: 'bulk' })).body.data.createPerson.id);
+    const gone = await t.call('DELETE', `/rest/people?filter=id[in]:[${ids[0]},${ids[1]}]`);
+    expect(gone.status).toBe(200);
+    expect(gone.body.data.destroyPeople.map((r: { id: string }) => r.id).sort()).toEqual([ids[0], ids[1]].sort());
+    expect((await t.call('GET', '/rest/people?filter=jobTitle[eq]:bulk')).body.data.people.map((p: { id: string }) => p.id)).toEqual([ids[2]]);
+    expect(errorOf(await t.call('DELETE', '/rest/people')).message).toMatch(/Filters are mandatory/);
+    for (let i = 0; i < 101; i++) await t.call('POST', '/rest/people', { name: { firstName: `N${i}` }, jobTitle: 'many' });
+    expect(errorOf(await t.call('DELETE', '/rest/people?filter=jobTitle[eq]:many')).message).toMatch(/at most 100/);
   });
 
   it('depth=1 nests the MANY_TO_ONE target and ONE_TO_MANY lists', async () => {
