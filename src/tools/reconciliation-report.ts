@@ -44,7 +44,8 @@ export default defineTool({
       .optional(),
     resources: z.array(z.string()),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  // It writes report.md and rejects.csv in the migration's folder: not read-only, though Twenty is only read.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run({ migrationId: id, spotCheck: withSpotCheck }, ctx) {
     const { dir, mapping } = await savedMapping(ctx, id);
     const { client } = await ctx.connection();
