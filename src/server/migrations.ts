@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Inspection } from '../kartra/inspect.js';
 import type { MappingDocument } from '../mapping/document.js';
+import { JOURNAL_FILE } from '../migration/engine.js';
 import { inspectReadable, openMigration, type MigrationSession } from '../migration/session.js';
 import { MigrationStore, migrationIdFor, writeFileAtomic } from '../migration/store.js';
 import type { ServerContext } from './context.js';
@@ -51,6 +52,12 @@ export async function openFromExports(ctx: ServerContext, requested: readonly st
   const session = await openMigration(files, connection, ctx.home, { inspection, fresh });
   await writeFileAtomic(join(session.dir, EXPORTS_FILE), `${JSON.stringify({ files }, null, 2)}\n`);
   return session;
+}
+
+/** What the migration's journal holds, in brief: reads made before an import wrote more are not reused after it. */
+export async function journalStamp(dir: string): Promise<[number, number] | null> {
+  const journal = await stat(join(dir, JOURNAL_FILE)).catch(() => undefined);
+  return journal ? [journal.size, journal.mtimeMs] : null;
 }
 
 /** A migration's folder and saved mapping, by id (no export is read). */

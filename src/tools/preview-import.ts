@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { planHash } from '../server/confirmations.js';
 import type { ServerContext } from '../server/context.js';
+import { journalStamp } from '../server/migrations.js';
 import { DEFAULT_SAMPLE_SIZE, runImport, type ImportResult } from '../migration/engine.js';
 import { defineTool } from './define.js';
 import { importPlan } from './import-plan.js';
@@ -36,7 +38,9 @@ export default defineTool({
     if (running && running.kind !== 'preview') throw new UserError(`Migration ${input.migrationId} is busy (${running.label}): follow it with import_status; preview again when it has ended.`);
     const plan = await importPlan(ctx, input);
     const base = { migrationId: input.migrationId, stage: input.stage, policy: input.policy, pendingSchemaChanges: plan.pendingSchemaChanges };
-    let result = ctx.results.get(plan.hash) as ImportResult | undefined;
+    // The dry-run of this plan against what the journal holds now (an import since makes its rows "unchanged").
+    const key = planHash({ dryRun: plan.hash, journal: await journalStamp(plan.session.dir) });
+    let result = ctx.results.get(key) as ImportResult | undefined;
     if (!result) {
       const job = running ?? ctx.jobs.start(input.migrationId, 'preview', `preview of stage ${input.stage}`, async (j) => {
         const total = plan.session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
@@ -51,12 +55,12 @@ export default defineTool({
           signal: j.controller.signal,
           onProgress: (p) => (j.progress = { done: p.rows, total, message: `dry-run: ${p.phase}` }),
         });
-        if (!dryRun.cancelled) ctx.results.set(plan.hash, dryRun);
+        if (!dryRun.cancelled) ctx.results.set(key, dryRun);
         return dryRun;
       });
       await ctx.jobs.settle(job, ctx.callWaitMs);
       if (job.state === 'failed') throw new UserError(`The dry-run failed: ${job.error}`);
-      result = ctx.results.get(plan.hash) as ImportResult | undefined;
+      result = ctx.results.get(key) as ImportResult | undefined;
       if (!result) {
         const { done, total } = job.progress;
         return {

@@ -1,12 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { JOURNAL_FILE } from '../migration/engine.js';
 import { sourceRowsOf } from '../migration/reconcile.js';
 import { spotCheck, writeReport, type Report, type SpotCheckRow } from '../migration/report.js';
 import { planHash } from '../server/confirmations.js';
-import { savedMapping } from '../server/migrations.js';
+import { journalStamp, savedMapping } from '../server/migrations.js';
 import { resourceUri } from '../server/resources.js';
 import { defineTool } from './define.js';
 import { counts, migrationId, untrusted, untrustedValues } from './params.js';
@@ -50,8 +47,7 @@ export default defineTool({
     const { dir, mapping } = await savedMapping(ctx, id);
     const { client } = await ctx.connection();
     // Reading a large migration back takes longer than one call: the report is made as a job, kept by what it read.
-    const journal = await stat(join(dir, JOURNAL_FILE)).catch(() => undefined);
-    const key = planHash({ report: id, journal: journal ? [journal.size, journal.mtimeMs] : null, withSpotCheck });
+    const key = planHash({ report: id, journal: await journalStamp(dir), withSpotCheck });
     let made = ctx.results.get(key) as Made | undefined;
     if (!made) {
       const running = ctx.jobs.running(id);
