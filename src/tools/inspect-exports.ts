@@ -26,9 +26,11 @@ export default defineTool({
         rows: z.number(),
         rejectedRows: z.number(),
         sizeBytes: z.number(),
-        columns: z.array(z.object({ name: z.string(), type: z.string(), fillRate: z.number(), samples: untrustedValues })),
+        columns: z.array(z.object({ name: z.string().describe('the header as in the export (untrusted text, truncated)'), type: z.string(), fillRate: z.number(), samples: untrustedValues })),
         columnsNotShown: z.number(),
-        findings: z.array(z.object({ code: z.string(), severity: z.string(), count: z.number(), column: z.string().optional(), message: z.string(), exampleLines: z.array(z.number()) })),
+        findings: z.array(
+          z.object({ code: z.string(), severity: z.string(), count: z.number(), column: z.string().optional().describe('untrusted header text'), message: z.string(), exampleLines: z.array(z.number()) }),
+        ),
         findingsNotShown: z.number(),
       }),
     ),
@@ -46,9 +48,9 @@ export default defineTool({
       rows: f.rows,
       rejectedRows: f.rejectedRows,
       sizeBytes: f.sizeBytes,
-      columns: f.columns.slice(0, MAX_COLUMNS_SHOWN).map((c) => ({ name: c.name, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples) })),
+      columns: f.columns.slice(0, MAX_COLUMNS_SHOWN).map((c) => ({ name: untrusted([c.name], 1, 60)[0]!, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples) })),
       columnsNotShown: Math.max(0, f.columns.length - MAX_COLUMNS_SHOWN),
-      findings: f.findings.slice(0, MAX_FINDINGS_SHOWN).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: x.column } : {}), message: x.message, exampleLines: x.exampleLines })),
+      findings: f.findings.slice(0, MAX_FINDINGS_SHOWN).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: untrusted([x.column], 1, 60)[0]! } : {}), message: x.message, exampleLines: x.exampleLines })),
       findingsNotShown: Math.max(0, f.findings.length - MAX_FINDINGS_SHOWN),
     }));
     const datasets = inspection.datasets.map((d) => ({ kind: d.kind, files: d.files.length, rows: d.rows, rejectedRows: d.rejectedRows, duplicates: d.duplicates.length, uniqueRows: d.uniqueRows }));
