@@ -3,8 +3,10 @@ import { inspectFiles } from '../server/migrations.js';
 import { defineTool } from './define.js';
 import { exportPaths, untrusted, untrustedValues } from './params.js';
 
-const MAX_COLUMNS_SHOWN = 60;
-const MAX_FINDINGS_SHOWN = 10;
+/** Columns listed over all files, shared out between them: results must stay small (paths narrows the files). */
+const COLUMN_BUDGET = 160;
+/** Files listed one by one; datasets still count every file. */
+const MAX_FILES_SHOWN = 30;
 
 export default defineTool({
   name: 'inspect_exports',
@@ -34,12 +36,16 @@ export default defineTool({
         findingsNotShown: z.number(),
       }),
     ),
+    filesNotShown: z.number().describe('files read but not listed one by one (narrow with paths); datasets count them'),
     datasets: z.array(z.object({ kind: z.string(), files: z.number(), rows: z.number(), rejectedRows: z.number(), duplicates: z.number(), uniqueRows: z.number() })),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run({ paths }, ctx) {
     const { inspection } = await inspectFiles(ctx, paths);
-    const files = inspection.files.map((f) => ({
+    const listed = inspection.files.slice(0, MAX_FILES_SHOWN);
+    const perFile = Math.max(4, Math.floor(COLUMN_BUDGET / Math.max(1, listed.length)));
+    const findingsPerFile = listed.length > 10 ? 3 : 10;
+    const files = listed.map((f) => ({
       name: f.name,
       kind: f.kind.kind,
       kindConfidence: f.kind.confidence,
@@ -48,10 +54,10 @@ export default defineTool({
       rows: f.rows,
       rejectedRows: f.rejectedRows,
       sizeBytes: f.sizeBytes,
-      columns: f.columns.slice(0, MAX_COLUMNS_SHOWN).map((c) => ({ name: untrusted([c.name], 1, 60)[0]!, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples) })),
-      columnsNotShown: Math.max(0, f.columns.length - MAX_COLUMNS_SHOWN),
-      findings: f.findings.slice(0, MAX_FINDINGS_SHOWN).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: untrusted([x.column], 1, 60)[0]! } : {}), message: x.message, exampleLines: x.exampleLines })),
-      findingsNotShown: Math.max(0, f.findings.length - MAX_FINDINGS_SHOWN),
+      columns: f.columns.slice(0, perFile).map((c) => ({ name: untrusted([c.name], 1, 60)[0]!, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples, 2, 40) })),
+      columnsNotShown: Math.max(0, f.columns.length - perFile),
+      findings: f.findings.slice(0, findingsPerFile).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: untrusted([x.column], 1, 60)[0]! } : {}), message: x.message, exampleLines: x.exampleLines })),
+      findingsNotShown: Math.max(0, f.findings.length - findingsPerFile),
     }));
     const datasets = inspection.datasets.map((d) => ({ kind: d.kind, files: d.files.length, rows: d.rows, rejectedRows: d.rejectedRows, duplicates: d.duplicates.length, uniqueRows: d.uniqueRows }));
     const lines = [
@@ -60,6 +66,6 @@ export default defineTool({
       ...datasets.map((d) => `${d.kind}: ${d.uniqueRows.toLocaleString('en-US')} unique rows of ${d.rows.toLocaleString('en-US')} (${d.duplicates} duplicates, ${d.rejectedRows} rejected)`),
       'Next: describe_twenty, then propose_mapping.',
     ];
-    return { summary: lines.join('\n'), data: { files, datasets } };
+    return { summary: lines.join('\n'), data: { files, filesNotShown: inspection.files.length - listed.length, datasets } };
   },
 });
