@@ -24,7 +24,7 @@ import {
   type SelectOptionInput,
 } from './fields.js';
 import { createHttp, type Send, type TwentyRequest } from './http.js';
-import { Scheduler, type RateLimitOptions, type SchedulerStats } from './rate-limit.js';
+import { Scheduler, TWENTY_DEFAULT_BUCKETS, type RateLimitOptions, type SchedulerStats } from './rate-limit.js';
 import {
   destroyRecord,
   destroyRecords,
@@ -122,7 +122,15 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TwentyConfigError(`Timeout ${timeoutMs} ms is not usable: give a positive number of milliseconds.`);
   const onEvent = options.onEvent;
-  const scheduler = new Scheduler(options.rateLimit, onEvent === undefined ? {} : { onEvent });
+  const hooks = onEvent === undefined ? {} : { onEvent };
+  const scheduler = new Scheduler(options.rateLimit, hooks);
+  // Twenty throttles record queries only (twenty-api.md §5: the query runner's throttle): data-model calls get a
+  // scheduler of their own, held to the shortest bucket alone, so creating 80 fields neither waits a minute nor
+  // spends the import's calls. Should a version throttle them too, its 429 says the limit and this one learns it.
+  const configured = options.rateLimit?.buckets ?? TWENTY_DEFAULT_BUCKETS;
+  const shortest = [...configured].sort((a, b) => a.windowMs - b.windowMs)[0];
+  const metadataScheduler = new Scheduler({ ...options.rateLimit, ...(shortest ? { buckets: [shortest] } : {}) }, hooks);
+  const schedulerOf = (req: TwentyRequest): Scheduler => (req.path.startsWith('/rest/metadata') ? metadataScheduler : scheduler);
   const ownAgent = options.dispatcher === undefined ? new Agent({ keepAliveTimeout: 10_000, connections: 32 }) : undefined;
   let http: ReturnType<typeof createHttp>;
   try {
@@ -144,7 +152,7 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
 
   const attempt: Send = (req) =>
     withRetry(
-      () => scheduler.run(() => http.send(req), req.signal ?? req.queueSignal),
+      () => schedulerOf(req).run(() => http.send(req), req.signal ?? req.queueSignal),
       {
         retries: options.maxRetries ?? 5,
         ...(options.retryDelay?.minMs === undefined ? {} : { minDelayMs: options.retryDelay.minMs }),
@@ -186,10 +194,11 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     request: send,
     stats: () => {
       const s: SchedulerStats = scheduler.stats();
+      const m: SchedulerStats = metadataScheduler.stats();
       return {
-        calls: s.started,
+        calls: s.started + m.started,
         retries,
-        rateLimited: s.rateLimited,
+        rateLimited: s.rateLimited + m.rateLimited,
         intervalMs: s.intervalMs,
         baseIntervalMs: s.baseIntervalMs,
         batchMax: batchLimit.value,
@@ -198,7 +207,7 @@ export function createTwentyClient(options: TwentyClientOptions): TwentyClient {
     },
     close: async () => {
       await Promise.allSettled([...inFlight]);
-      await scheduler.onIdle();
+      await Promise.all([scheduler.onIdle(), metadataScheduler.onIdle()]);
       await ownAgent?.close();
     },
   };
