@@ -41,9 +41,16 @@ export class Jobs {
     return job?.state === 'running' ? job : undefined;
   }
 
-  start<R>(migrationId: string, kind: JobKind, label: string, work: (job: Job<R>) => Promise<R>): Job<R> {
+  /** Refuses work on a migration while a job of it runs; `then` says what to do once it has ended. */
+  assertIdle(migrationId: string, then: string, unless?: JobKind): void {
     const busy = this.running(migrationId);
-    if (busy) throw new UserError(`Migration ${migrationId} is busy: ${busy.label} (job ${busy.id}) is running. Follow it with import_status, or wait until it ends.`);
+    if (busy && busy.kind !== unless) {
+      throw new UserError(`Migration ${migrationId} is busy: ${busy.label} (job ${busy.id}) is running. Follow it with import_status; ${then} when it has ended.`);
+    }
+  }
+
+  start<R>(migrationId: string, kind: JobKind, label: string, work: (job: Job<R>) => Promise<R>): Job<R> {
+    this.assertIdle(migrationId, 'start this');
     const job: Job<R> = {
       id: `job-${randomBytes(6).toString('hex')}`,
       migrationId,

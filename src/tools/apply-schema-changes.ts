@@ -23,8 +23,7 @@ export default defineTool({
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run({ migrationId: id, confirmationToken: token }, ctx) {
-    const running = ctx.jobs.running(id);
-    if (running) throw new UserError(`Migration ${id} is busy (${running.label}): apply schema changes when it has ended.`);
+    ctx.jobs.assertIdle(id, 'apply the schema changes');
     const { dir, mapping } = await savedMapping(ctx, id);
     const { client } = await ctx.connection();
     const schema = await client.schema({ refresh: true });

@@ -21,8 +21,7 @@ export default defineTool({
   output: z.object({ ...mappingView, changes: z.array(z.string()) }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async run({ migrationId: id, edits, show }, ctx) {
-    const running = ctx.jobs.running(id);
-    if (running) throw new UserError(`Migration ${id} is busy (${running.label}): edit the mapping when it has ended.`);
+    ctx.jobs.assertIdle(id, 'edit the mapping');
     const store = new MigrationStore(ctx.home);
     let doc = await store.loadMapping(id);
     if (!doc) throw new UserError(`There is no migration ${id}. Run propose_mapping on the exports first: it returns the migration id.`);

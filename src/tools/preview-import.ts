@@ -34,8 +34,8 @@ export default defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
+    ctx.jobs.assertIdle(input.migrationId, 'preview again', 'preview');
     const running = ctx.jobs.running(input.migrationId);
-    if (running && running.kind !== 'preview') throw new UserError(`Migration ${input.migrationId} is busy (${running.label}): follow it with import_status; preview again when it has ended.`);
     const plan = await importPlan(ctx, input);
     const base = { migrationId: input.migrationId, stage: input.stage, policy: input.policy, pendingSchemaChanges: plan.pendingSchemaChanges };
     // The dry-run of this plan against what the journal holds now (an import since makes its rows "unchanged").

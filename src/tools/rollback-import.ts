@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { UserError } from '../errors.js';
 import { MigrationLock } from '../migration/lock.js';
 import { planRollback, runRollback } from '../migration/rollback.js';
 import { savedMapping } from '../server/migrations.js';
@@ -19,8 +18,7 @@ export default defineTool({
   output: z.object({ migrationId: z.string(), jobId: z.string(), state: z.string() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run({ migrationId: id, removeFields: remove, confirmationToken: token }, ctx) {
-    const running = ctx.jobs.running(id);
-    if (running) throw new UserError(`Migration ${id} is busy (${running.label}): roll back when it has ended.`);
+    ctx.jobs.assertIdle(id, 'roll back');
     const { dir } = await savedMapping(ctx, id);
     const plan = await planRollback(dir);
     ctx.confirmations.consume('rollback_import', id, token, rollbackPlanHash(id, plan, remove));

@@ -19,8 +19,7 @@ export default defineTool({
   // Records it writes under the default policy only fill empty fields; every write can be undone with rollback_import.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run({ confirmationToken: token, ...request }, ctx) {
-    const running = ctx.jobs.running(request.migrationId);
-    if (running) throw new UserError(`Migration ${request.migrationId} is busy (${running.label}): follow it with import_status, or start this when it has ended.`);
+    ctx.jobs.assertIdle(request.migrationId, 'start the import');
     const plan = await importPlan(ctx, request);
     if (plan.pendingSchemaChanges > 0) {
       throw new UserError(`${plan.pendingSchemaChanges} schema changes this mapping needs are not applied: run preview_schema_changes and apply_schema_changes first, then preview_import again.`);
