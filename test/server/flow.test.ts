@@ -33,6 +33,7 @@ import {
   mappingFileOf,
   McpSession,
   REHEARSAL_HEADING,
+  sentKey,
   TOOL_NAMES,
   type Structured,
 } from './mcp-flow.js';
@@ -431,7 +432,7 @@ describe('the server\'s environment', () => {
       const s = new McpSession(mcp, { mode: 'rehearsal', heading: REHEARSAL_HEADING });
       await s.ok('propose_mapping');
       expect(fake.requests.length, 'requests to the Messages endpoint named in the server\'s env').toBeGreaterThan(0);
-      expect(fake.requests[0]?.headers['x-api-key']).toBe('sk-ant-api03-context-env-only-0123456789');
+      expect(sentKey(fake.requests[0]!.headers)).toBe('sk-ant-api03-context-env-only-0123456789');
     } finally {
       await mcp.close();
       await ctx.close();

@@ -6,6 +6,7 @@
  * reconciliation report and of what Twenty holds against the generated set's expected.json.
  */
 import { readFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -190,6 +191,13 @@ export async function expectTwentyHoldsExpected(sandbox: SandboxHandle, client: 
   // Subscriptions exported under their processor's id are matched by the engine differently (see engine.test.ts).
   const processorIds = new Set(expected.subscriptions.idMismatches.map((x) => x.subscriptionId));
   expect(Object.fromEntries([...c.stages].filter(([id]) => !processorIds.has(id)))).toEqual({});
+}
+
+/** The API key a request to the Messages endpoint carried (`Authorization: Bearer` with SDK 1.12, `x-api-key` before). */
+export function sentKey(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+  const xKey = typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined;
+  return bearer !== undefined && xKey !== undefined ? 'both headers' : (bearer ?? xKey);
 }
 
 export const mappingFileOf = (home: string, migrationId: string): string => join(home, migrationId, 'mapping.json');
