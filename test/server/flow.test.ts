@@ -35,6 +35,7 @@ import {
   REHEARSAL_HEADING,
   sentKey,
   TOOL_NAMES,
+  textOf,
   type Structured,
 } from './mcp-flow.js';
 
@@ -95,7 +96,7 @@ beforeAll(async () => {
   vi.stubEnv('ANTHROPIC_API_KEY', '');
   const root = tempDir('mcp-flow-');
   exportsDir = join(root, 'exports');
-  ({ expected } = await generateSamples({ outDir: exportsDir, leads: 40, seed: 7, messy: true }));
+  ({ expected } = await generateSamples({ outDir: exportsDir, leads: 60, seed: 42, messy: true }));
   // A real export beside the allowed folder, so refusing it is about where it is, not whether it exists.
   writeFileSync(join(root, 'outside.csv'), 'first_name,email\nEve,eve@example.com\n');
 }, 30_000);
@@ -298,6 +299,17 @@ describe('the guided flow in memory, rehearsal mode', () => {
       expect(report.spotCheck.length).toBeGreaterThan(0);
       expect(report.objects.find((o: Structured) => o.phase === 'people').counts.created).toBe(expected.leads.people);
       expect(sandbox.records('people')).toHaveLength(expected.leads.people);
+    });
+
+    it('after the sample, the report does not say every row was imported', () => {
+      // Stage sample writes people and what hangs on them and leaves the rows to skip to stage full: this set's
+      // sample report has no rejects yet, while three objects wait for stage full.
+      const last = s.recorded.findLast((r) => r.name === 'reconciliation_report')!;
+      const data = last.result.structuredContent as Structured;
+      expect(data.rejects).toBe(0);
+      expect(data.objects.filter((o: Structured) => !o.balanced).map((o: Structured) => o.phase)).toEqual(['people', 'transactions', 'subscriptions']);
+      expect(textOf(last.result)).toMatch(/not all rows imported yet/);
+      expect(textOf(last.result)).not.toMatch(/Every row was imported/);
     });
   });
 
