@@ -3,15 +3,16 @@
  * 1. Dry-run: a messy generated set of 100,000 leads with its transactions and subscriptions, inspected, mapped and
  *    dry-run against an empty sandbox without a rate limit. Rows per second and the peak RSS of the process doing it
  *    (target < 500 MB). A dry-run writes nothing but still reads Twenty to match existing records, batch by batch.
- * 2. Import: a full import of a smaller messy set into a sandbox under Twenty's rate-limit shape (100 calls per second
- *    and 100 per minute) scaled down in time like bench:throughput, as records written per second over the ceiling
- *    (calls per second the long bucket allows × 200 records per call; target ≥ 0.95), with the calls spent reading
- *    (matching) against those spent writing, since every read is a call that carries no record.
+ * 2. Import: a full import of the same set into a sandbox under Twenty's rate limit (100 calls per second and 100 per
+ *    minute), at Twenty's real pace, as records written per second over the sustained ceiling (calls per second the
+ *    long bucket allows × 200 records per call; target ≥ 0.95) and over the run's allowance (its initial full bucket
+ *    included, bench/ceiling.ts), with the calls spent reading (matching) against those spent writing, since every
+ *    read is a call that carries no record. About 25 minutes for 100,000 leads.
  * Each run happens in a child process (bench/migrate-one.mjs over the bench's own build) so its peak memory is its
  * own; the sandbox runs here, as Twenty would run elsewhere.
- *   npm run bench:migrate                                   (100,000 leads dry-run; 10,000 leads imported)
- *   npm run bench:migrate -- --quick                        (10,000 and 1,000)
- *   npm run bench:migrate -- --leads 126000 --import-leads 20000 [--scale 1] [--cpu-prof]
+ *   npm run bench:migrate                                   (100,000 leads dry-run and imported)
+ *   npm run bench:migrate -- --quick                        (10,000 leads dry-run, 3,000 imported)
+ *   npm run bench:migrate -- --leads 126000 --import-leads 20000 [--scale 10] [--cpu-prof]
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { generateSamples } from '../src/samples/generate.js';
 import { startSandbox, type SandboxHandle } from '../src/sandbox/index.js';
+import { runAllowance, sustainedCeiling } from './ceiling.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,18 +41,18 @@ const count = (flag: 'leads' | 'import-leads' | 'scale', fallback: number): numb
   return n;
 };
 const dryRunLeads = count('leads', args.quick ? 10_000 : 100_000);
-const importLeads = count('import-leads', args.quick ? 1_000 : 10_000);
+const importLeads = count('import-leads', args.quick ? 3_000 : 100_000);
 
 /**
- * Scaling time down makes the run short but gives the engine's own computing 10x its real weight against the calls
- * it waits for: `--scale 1` runs at Twenty's real pace.
+ * `--scale 10` runs the import 10x faster than Twenty allows: short, but it gives the engine's own computing 10x its
+ * real weight against the calls it waits for (on 2 cores shared with the sandbox, the engine's CPU then sets the pace).
  */
-const SCALE = count('scale', 10);
+const SCALE = count('scale', 1);
 const SHORT = { limit: 100, windowMs: 1_000 / SCALE };
 const LONG = { limit: 100, windowMs: 60_000 / SCALE };
 /** Twenty 2.x's batch maximum (the sandbox's v2 profile): the ceiling is what full batches could reach. */
 const BATCH_MAX = 200;
-const CEILING = (LONG.limit * BATCH_MAX) / (LONG.windowMs / 1_000);
+const CEILING = sustainedCeiling(LONG, BATCH_MAX);
 const RSS_TARGET_MB = 500;
 /** The sandbox object a phase writes, where it is not the phase's own name. */
 const PLURAL_OF_PHASE: Record<string, string> = { transactions: 'opportunities', subscriptions: 'opportunities' };
@@ -196,12 +198,13 @@ async function fullImport(): Promise<void> {
   const recordCalls = used.reads + used.writes;
   const importMetadata = r.importCalls - recordCalls;
   const cpu = stepOf(r, 'full').cpuSeconds;
-  console.log(`## Full import: ${fmt(importLeads)} leads requested, sandbox under Twenty's limits scaled down ${SCALE}x in time`);
-  console.log(`Buckets: ${SHORT.limit} calls / ${SHORT.windowMs} ms and ${LONG.limit} calls / ${LONG.windowMs} ms. Ceiling: ${LONG.limit} calls × ${BATCH_MAX} records ÷ ${LONG.windowMs / 1_000} s = ${fmt(CEILING)} records/s.`);
-  console.log('| records written | time | engine CPU | records/s | fraction of the ceiling (target ≥ 0.95) | record reads (matching) | record writes | metadata calls | records per write | 429s | peak RSS |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const pace = SCALE === 1 ? "at Twenty's real pace" : `under Twenty's limits scaled down ${SCALE}x in time`;
+  console.log(`## Full import: ${fmt(importLeads)} leads requested, sandbox ${pace}`);
+  console.log(`Buckets: ${SHORT.limit} calls / ${SHORT.windowMs} ms and ${LONG.limit} calls / ${LONG.windowMs} ms. Sustained ceiling: ${LONG.limit} calls × ${BATCH_MAX} records ÷ ${LONG.windowMs / 1_000} s = ${fmt(CEILING)} records/s; this run's allowance (its full buckets at the start included): ${fmt(runAllowance([SHORT, LONG], BATCH_MAX, seconds))} records/s.`);
+  console.log('| records written | time | engine CPU | records/s | fraction of the sustained ceiling (target ≥ 0.95) | fraction of the run\'s allowance | record reads (matching) | record writes | metadata calls | records per write | 429s | peak RSS |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(
-    `| ${fmt(written)} | ${fmt(seconds, 1)} s | ${fmt(cpu, 1)} s | ${fmt(rate)} | **${fmt(rate / CEILING, 3)}** | ${fmt(used.reads)} | ${fmt(used.writes)} | ${fmt(importMetadata)} | ${fmt(written / used.writes, 1)} | ${fmt(used.rateLimited)} | ${fmt(r.peakRssMb)} MB |`,
+    `| ${fmt(written)} | ${fmt(seconds, 1)} s | ${fmt(cpu, 1)} s | ${fmt(rate)} | **${fmt(rate / CEILING, 3)}** | ${fmt(rate / runAllowance([SHORT, LONG], BATCH_MAX, seconds), 3)} | ${fmt(used.reads)} | ${fmt(used.writes)} | ${fmt(importMetadata)} | ${fmt(written / used.writes, 1)} | ${fmt(used.rateLimited)} | ${fmt(r.peakRssMb)} MB |`,
   );
   // What the calls allowed could carry at best: reads carry nothing, so the fraction is bounded by the share of writes.
   console.log(
