@@ -16,7 +16,7 @@ export class ServerContext {
   readonly confirmations: Confirmations;
   readonly jobs: Jobs;
   /** Results of long reads (dry-runs, reports) by the hash of what they read: asked again, they cost nothing. */
-  readonly results = new Map<string, unknown>();
+  private readonly results = new Map<string, unknown>();
   /**
    * How long a tool waits for work it started as a job before answering "still working" (Claude Desktop gives a
    * call about 60 seconds).
@@ -37,6 +37,16 @@ export class ServerContext {
   }
 
   private readonly connect: (env: Env) => Promise<TwentyConnection>;
+
+  recall<T>(key: string): T | undefined {
+    return this.results.get(key) as T | undefined;
+  }
+
+  /** Keeps a result for `recall`; the oldest go first past a few dozen (each holds at most a few samples). */
+  remember(key: string, value: unknown): void {
+    this.results.set(key, value);
+    if (this.results.size > 32) this.results.delete(this.results.keys().next().value!);
+  }
 
   /** The one connection to Twenty, opened on first use; a failed attempt is not kept, so the next call tries again. */
   connection(): Promise<TwentyConnection> {

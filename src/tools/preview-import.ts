@@ -40,7 +40,7 @@ export default defineTool({
     const base = { migrationId: input.migrationId, stage: input.stage, policy: input.policy, pendingSchemaChanges: plan.pendingSchemaChanges };
     // The dry-run of this plan against what the journal holds now (an import since makes its rows "unchanged").
     const key = planHash({ dryRun: plan.hash, journal: await journalStamp(plan.session.dir) });
-    let result = ctx.results.get(key) as ImportResult | undefined;
+    let result = ctx.recall<ImportResult>(key);
     if (!result) {
       const job = running ?? ctx.jobs.start(input.migrationId, 'preview', `preview of stage ${input.stage}`, async (j) => {
         const total = plan.session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
@@ -55,12 +55,12 @@ export default defineTool({
           signal: j.controller.signal,
           onProgress: (p) => (j.progress = { done: p.rows, total, message: `dry-run: ${p.phase}` }),
         });
-        if (!dryRun.cancelled) ctx.results.set(key, dryRun);
+        if (!dryRun.cancelled) ctx.remember(key, dryRun);
         return dryRun;
       });
       await ctx.jobs.settle(job, ctx.callWaitMs);
       if (job.state === 'failed') throw new UserError(`The dry-run failed: ${job.error}`);
-      result = ctx.results.get(key) as ImportResult | undefined;
+      result = ctx.recall<ImportResult>(key);
       if (!result) {
         const { done, total } = job.progress;
         return {

@@ -48,7 +48,7 @@ export default defineTool({
     const { client } = await ctx.connection();
     // Reading a large migration back takes longer than one call: the report is made as a job, kept by what it read.
     const key = planHash({ report: id, journal: await journalStamp(dir), withSpotCheck });
-    let made = ctx.results.get(key) as Made | undefined;
+    let made = ctx.recall<Made>(key);
     if (!made) {
       const running = ctx.jobs.running(id);
       const job =
@@ -59,12 +59,12 @@ export default defineTool({
               const spot = withSpotCheck ? await spotCheck(dir, client) : undefined;
               const report = await writeReport({ dir, migrationId: id, client, target: ctx.target(), sourceRows: sourceRowsOf(mapping), ...(spot ? { spotCheck: spot } : {}) });
               const result = { report, spot };
-              ctx.results.set(key, result);
+              ctx.remember(key, result);
               return result;
             });
       await ctx.jobs.settle(job, ctx.callWaitMs);
       if (job.state === 'failed') throw new UserError(`The report could not be made: ${job.error}`);
-      made = ctx.results.get(key) as Made | undefined;
+      made = ctx.recall<Made>(key);
       if (!made) {
         return {
           summary: 'Still reading Twenty back for the report. Call reconciliation_report again with the same arguments in a moment.',
