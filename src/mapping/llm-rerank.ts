@@ -85,7 +85,7 @@ const DEFAULT_BASE_URL = 'https://api.anthropic.com';
  * `KARTRA_TWENTY_LLM_TIMEOUT_MS` the deadline ({@link DEFAULT_LLM_TIMEOUT_MS} when unset or not a positive number,
  * at most {@link MAX_LLM_TIMEOUT_MS}).
  */
-export function llmOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): LlmOptions | undefined {
+export function llmOptionsFromEnvironment(env: Record<string, string | undefined> = process.env): LlmOptions | undefined {
   const apiKey = setting(env, 'ANTHROPIC_API_KEY');
   if (!apiKey) return undefined;
   const baseURL = setting(env, 'ANTHROPIC_BASE_URL');

@@ -32,11 +32,11 @@ export async function openMigration(
   paths: string[],
   connection: TwentyConnection,
   home: string,
-  options: { inherit?: MappingDocument; fresh?: boolean; inspection?: Inspection } = {},
+  options: { inherit?: MappingDocument; fresh?: boolean; inspection?: Inspection; env?: Record<string, string | undefined> } = {},
 ): Promise<MigrationSession> {
   const inspection = options.inspection ?? (await inspectReadable(paths));
   const store = new MigrationStore(home);
-  const llm = llmOptionsFromEnvironment();
+  const llm = llmOptionsFromEnvironment(options.env);
   const step = await mappingStep({
     inspection,
     schema: await connection.client.schema(),

@@ -49,7 +49,7 @@ export async function inspectFiles(ctx: ServerContext, requested: readonly strin
 export async function openFromExports(ctx: ServerContext, requested: readonly string[], fresh: boolean): Promise<MigrationSession> {
   const { files, inspection } = await inspectFiles(ctx, requested);
   const connection = await ctx.connection();
-  const session = await openMigration(files, connection, ctx.home, { inspection, fresh });
+  const session = await openMigration(files, connection, ctx.home, { inspection, fresh, env: ctx.env });
   await writeFileAtomic(join(session.dir, EXPORTS_FILE), `${JSON.stringify({ files }, null, 2)}\n`);
   return session;
 }

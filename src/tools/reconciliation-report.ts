@@ -90,7 +90,10 @@ export default defineTool({
         (o) =>
           `- ${o.phase}: ${o.sourceRows ?? '?'} source rows = ${o.counts.created} created + ${o.counts.updated} updated + ${o.counts.unchanged} unchanged + ${o.counts.skipped} skipped + ${o.counts.failed} failed; ${o.foundInTwenty} of ${o.expectedInTwenty} found in Twenty; ${o.balanced ? 'balanced' : o.missing + o.duplicated > 0 ? `NOT balanced (${o.missing} missing, ${o.duplicated} duplicated)` : 'not all rows imported yet'}`,
       ),
-      report.rejects > 0 ? `${report.rejects} rows not imported, each with its reason, in rejects.csv.` : 'Every row was imported.',
+      report.rejects > 0 ? `${report.rejects} rows were not imported, each with its reason, in rejects.csv.` : 'No row was rejected.',
+      objects.some((o) => o.sourceRows !== undefined && o.accounted < o.sourceRows)
+        ? 'Some source rows are not written yet: the stages still to run (full) write them.'
+        : 'Every source row is accounted for.',
     ];
     if (spot) lines.push(`Spot-check: ${spot.filter((s) => s.checks.every((c) => c.same)).length} of ${spot.length} people match their source on every checked column.`);
     const resources = ['report.md', 'rejects.csv'].map((f) => resourceUri(id, f));
