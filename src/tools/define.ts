@@ -29,7 +29,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definit
   return definition;
 }
 
-/** The most a result may weigh (Claude Desktop refuses results over 1 MB; a chat needs far less). */
+/** The most a result may weigh, in bytes as sent (Claude Desktop refuses results over 1 MB; a chat needs far less). */
 export const MAX_RESULT_BYTES = 100_000;
 
 export function errorResult(message: string): CallToolResult {
@@ -47,23 +47,25 @@ export function registerTool<I extends z.ZodObject, O extends z.ZodObject>(serve
       annotations: { title: tool.title, ...tool.annotations },
     },
     (async (input: z.infer<I>, extra: ToolExtra): Promise<CallToolResult> => {
+      // Every answer, a refusal too, says where writes go: nobody must mistake the sandbox for their CRM.
+      const heading = ctx.mode === 'rehearsal' ? '[rehearsal: the local sandbox, nothing is sent to any real Twenty workspace]\n' : `[${ctx.target()}]\n`;
       try {
         const { summary, data } = await tool.run(input, ctx, extra);
         const structured = { ...data, twenty: { mode: ctx.mode, target: ctx.target() } };
         const json = JSON.stringify(structured);
-        const heading = ctx.mode === 'rehearsal' ? '[rehearsal: the local sandbox, nothing is sent to any real Twenty workspace]\n' : `[${ctx.target()}]\n`;
-        const text = `${heading}${summary}`;
-        if (2 * json.length + text.length > MAX_RESULT_BYTES) {
-          // a bug, not a user mistake: every tool bounds its lists
-          process.stderr.write(`kartra-twenty-mcp: ${tool.name} built a result of ${2 * json.length + text.length} bytes\n`);
-          return errorResult(`${tool.name} built a result too large to send (${Math.round((2 * json.length + text.length) / 1000)} kB). This is a bug in kartra-twenty-mcp; the files under MIGRATION_HOME hold the full data.`);
-        }
         // The JSON again as text, as the MCP spec asks, for clients that pass only text content to the model.
-        return { content: [{ type: 'text', text }, { type: 'text', text: json }], structuredContent: structured };
+        const result: CallToolResult = { content: [{ type: 'text', text: `${heading}${summary}` }, { type: 'text', text: json }], structuredContent: structured };
+        const bytes = Buffer.byteLength(JSON.stringify(result));
+        if (bytes > MAX_RESULT_BYTES) {
+          // a bug, not a user mistake: every tool bounds its lists
+          process.stderr.write(`kartra-twenty-mcp: ${tool.name} built a result of ${bytes} bytes\n`);
+          return errorResult(`${heading}${tool.name} built a result too large to send (${Math.round(bytes / 1000)} kB). This is a bug in kartra-twenty-mcp; the files under MIGRATION_HOME hold the full data.`);
+        }
+        return result;
       } catch (error) {
-        if (error instanceof UserError) return errorResult(error.message);
+        if (error instanceof UserError) return errorResult(`${heading}${error.message}`);
         process.stderr.write(`kartra-twenty-mcp: ${tool.name} failed: ${(error as Error)?.stack ?? String(error)}\n`);
-        return errorResult(`${tool.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}. This is a bug in kartra-twenty-mcp; the server's log has the details.`);
+        return errorResult(`${heading}${tool.name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}. This is a bug in kartra-twenty-mcp; the server's log has the details.`);
       }
     }) as never,
   );

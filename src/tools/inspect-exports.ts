@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { inspectFiles } from '../server/migrations.js';
 import { defineTool } from './define.js';
-import { exportPaths, untrusted, untrustedValues } from './params.js';
+import { exportPaths, takeWithin, untrusted, untrustedValues } from './params.js';
 
-/** Columns listed over all files, shared out between them: results must stay small (paths narrows the files). */
+/**
+ * Columns and findings listed over all files, shared out between them: the result carries its JSON twice and must
+ * stay under 100 kB (paths narrows the files).
+ */
 const COLUMN_BUDGET = 160;
+const COLUMNS_BUDGET_BYTES = 30_000;
+const FINDINGS_BUDGET_BYTES = 10_000;
 /** Files listed one by one; datasets still count every file. */
 const MAX_FILES_SHOWN = 30;
 
@@ -45,20 +50,30 @@ export default defineTool({
     const listed = inspection.files.slice(0, MAX_FILES_SHOWN);
     const perFile = Math.max(4, Math.floor(COLUMN_BUDGET / Math.max(1, listed.length)));
     const findingsPerFile = listed.length > 10 ? 3 : 10;
-    const files = listed.map((f) => ({
-      name: f.name,
-      kind: f.kind.kind,
-      kindConfidence: f.kind.confidence,
-      encoding: `${f.encoding}${f.bom ? ' with BOM' : ''}`,
-      delimiter: f.dialect.delimiter === '\t' ? 'tab' : f.dialect.delimiter,
-      rows: f.rows,
-      rejectedRows: f.rejectedRows,
-      sizeBytes: f.sizeBytes,
-      columns: f.columns.slice(0, perFile).map((c) => ({ name: untrusted([c.name], 1, 60)[0]!, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples, 2, 40) })),
-      columnsNotShown: Math.max(0, f.columns.length - perFile),
-      findings: f.findings.slice(0, findingsPerFile).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: untrusted([x.column], 1, 60)[0]! } : {}), message: x.message, exampleLines: x.exampleLines })),
-      findingsNotShown: Math.max(0, f.findings.length - findingsPerFile),
-    }));
+    const files = listed.map((f) => {
+      const columns = takeWithin(
+        f.columns.slice(0, perFile).map((c) => ({ name: untrusted([c.name], 1, 60)[0]!, type: c.type, fillRate: Math.round(c.fillRate * 100) / 100, samples: untrusted(c.samples, 2, 40) })),
+        COLUMNS_BUDGET_BYTES / listed.length,
+      );
+      const findings = takeWithin(
+        f.findings.slice(0, findingsPerFile).map((x) => ({ code: x.code, severity: x.severity, count: x.count, ...(x.column ? { column: untrusted([x.column], 1, 60)[0]! } : {}), message: x.message, exampleLines: x.exampleLines })),
+        FINDINGS_BUDGET_BYTES / listed.length,
+      );
+      return {
+        name: f.name,
+        kind: f.kind.kind,
+        kindConfidence: f.kind.confidence,
+        encoding: `${f.encoding}${f.bom ? ' with BOM' : ''}`,
+        delimiter: f.dialect.delimiter === '\t' ? 'tab' : f.dialect.delimiter,
+        rows: f.rows,
+        rejectedRows: f.rejectedRows,
+        sizeBytes: f.sizeBytes,
+        columns,
+        columnsNotShown: f.columns.length - columns.length,
+        findings,
+        findingsNotShown: f.findings.length - findings.length,
+      };
+    });
     const datasets = inspection.datasets.map((d) => ({ kind: d.kind, files: d.files.length, rows: d.rows, rejectedRows: d.rejectedRows, duplicates: d.duplicates.length, uniqueRows: d.uniqueRows }));
     const lines = [
       `${files.length} export file${files.length === 1 ? '' : 's'}:`,

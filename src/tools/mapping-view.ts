@@ -1,9 +1,12 @@
 /** The mapping as propose_mapping and edit_mapping show it: bounded, with the export's own text labelled untrusted. */
 import { z } from 'zod';
-import { describeDestination, type MappingDocument } from '../mapping/document.js';
-import { untrusted, untrustedValues } from './params.js';
+import { describeDestination, type MappingColumn, type MappingDocument } from '../mapping/document.js';
+import { takeWithin, untrusted, untrustedValues } from './params.js';
 
 export const MAX_COLUMNS_SHOWN = 120;
+/** The result carries its JSON twice (structured and as text) and must stay under 100 kB: lists get a byte budget. */
+const COLUMNS_BUDGET_BYTES = 28_000;
+const CUSTOM_FIELDS_BUDGET_BYTES = 10_000;
 const REVIEW_IN_SUMMARY = 25;
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -30,8 +33,9 @@ export const mappingView = {
         samples: untrustedValues,
       }),
     )
-    .describe('Columns, in export order, at most 120 per call (use offset for more).'),
+    .describe('Columns, in export order, as many as fit in one answer (at most 120; nextOffset gives the rest).'),
   columnsNotShown: z.number(),
+  nextOffset: z.number().optional().describe('pass it as offset to see the next columns'),
   customFieldsToCreate: z.array(
     z.object({ field: z.string(), type: z.string(), label: z.string(), unique: z.boolean(), options: z.number(), optionLabels: untrustedValues }),
   ),
@@ -40,7 +44,7 @@ export const mappingView = {
 export function viewMapping(doc: MappingDocument, show: 'all' | 'review', offset: number) {
   const review = doc.columns.filter((c) => !c.edited && !autoAccepted(c.tier) && c.destination.kind !== 'skip');
   const listed = show === 'review' ? review : doc.columns;
-  const page = listed.slice(offset, offset + MAX_COLUMNS_SHOWN);
+  const page = takeWithin(listed.slice(offset, offset + MAX_COLUMNS_SHOWN).map(columnView), COLUMNS_BUDGET_BYTES);
   const create = doc.customFields.filter((f) => !f.exists);
   return {
     migrationId: doc.migrationId,
@@ -52,24 +56,32 @@ export function viewMapping(doc: MappingDocument, show: 'all' | 'review', offset
       skipped: doc.columns.filter((c) => c.destination.kind === 'skip').length,
       customFieldsToCreate: create.length,
     },
-    columns: page.map((c) => ({
-      id: clip(c.id, 80),
-      header: clip(c.header, 60),
-      destination: c.destination.kind === 'skip' ? `skip (${clip(c.destination.reason ?? '', 80)})` : describeDestination(c.destination),
-      tier: c.tier,
-      edited: c.edited,
-      reason: clip(c.reason, 120),
-      samples: untrusted(c.profile.samples),
-    })),
+    columns: page,
     columnsNotShown: listed.length - page.length,
-    customFieldsToCreate: create.slice(0, 60).map((f) => ({
-      field: `${f.object}.${f.name}`,
-      type: f.type,
-      label: clip(f.label, 63),
-      unique: f.isUnique,
-      options: f.options?.length ?? 0,
-      optionLabels: untrusted((f.options ?? []).map((o) => o.label), 5, 40),
-    })),
+    ...(offset + page.length < listed.length ? { nextOffset: offset + page.length } : {}),
+    customFieldsToCreate: takeWithin(
+      create.map((f) => ({
+        field: `${f.object}.${f.name}`,
+        type: f.type,
+        label: clip(f.label, 63),
+        unique: f.isUnique,
+        options: f.options?.length ?? 0,
+        optionLabels: untrusted((f.options ?? []).map((o) => o.label), 5, 40),
+      })),
+      CUSTOM_FIELDS_BUDGET_BYTES,
+    ),
+  };
+}
+
+function columnView(c: MappingColumn) {
+  return {
+    id: clip(c.id, 80),
+    header: clip(c.header, 60),
+    destination: c.destination.kind === 'skip' ? `skip (${clip(c.destination.reason ?? '', 80)})` : describeDestination(c.destination),
+    tier: c.tier,
+    edited: c.edited,
+    reason: clip(c.reason, 120),
+    samples: untrusted(c.profile.samples),
   };
 }
 
@@ -85,5 +97,6 @@ export function mappingSummary(view: ReturnType<typeof viewMapping>, doc: Mappin
     for (const c of review.slice(0, REVIEW_IN_SUMMARY)) lines.push(`- ${clip(c.id, 60)} → ${c.destination.kind === 'skip' ? 'skip' : describeDestination(c.destination)} (${c.tier})`);
     if (review.length > REVIEW_IN_SUMMARY) lines.push(`… and ${review.length - REVIEW_IN_SUMMARY} more (propose_mapping with show "review" lists them).`);
   }
+  if (view.nextOffset !== undefined) lines.push(`The columns list stops at ${view.nextOffset}: call again with offset ${view.nextOffset} for the rest.`);
   return lines.join('\n');
 }

@@ -60,3 +60,15 @@ export function untrusted(values: Iterable<string>, count = SAMPLE_COUNT, length
 }
 
 export const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number(), failed: z.number() });
+
+/** The first items whose JSON together stays within `budget` bytes: long lists are cut to fit a result, never sent whole. */
+export function takeWithin<T>(items: readonly T[], budget: number): T[] {
+  const kept: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    used += Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (used > budget) break;
+    kept.push(item);
+  }
+  return kept;
+}

@@ -70,6 +70,6 @@ describe('npx @modelcontextprotocol/inspector --cli against the built server', (
     expect(code).toBe(5);
     const result = JSON.parse(stdout) as { content: { text: string }[]; isError: boolean };
     expect(result.isError).toBe(true);
-    expect(result.content[0]?.text).toMatch(/^Refused "\.\.\/elsewhere\.csv": it is outside the exports folder/);
+    expect(result.content[0]?.text).toMatch(/^\[rehearsal: [^\]]*\]\nRefused "\.\.\/elsewhere\.csv": it is outside the exports folder/);
   }, 30_000);
 });
