@@ -4,6 +4,7 @@
  * and the reason). Both are written from the journal and from Twenty read back, never from counters alone.
  */
 import { join } from 'node:path';
+import { optionValueOf } from '../mapping/options.js';
 import type { TwentyClient } from '../twenty/client.js';
 import { JOURNAL_FILE, readJournalState, type Phase } from './engine.js';
 import { markdownText } from './inventory.js';
@@ -43,7 +44,25 @@ const SPOT_FIELDS: { column: string; read: (r: Record<string, unknown>) => strin
     compare: (s, t) => s.replace(/\D/g, '').endsWith(t.split(' ').pop()?.replace(/\D/g, '') || '\u0000') || s.trim() === t.trim(),
   },
   { column: 'date_joined', read: (r) => str(r.createdAt), compare: (s, t) => s.trim() === '' || t !== '' },
-  { column: 'tags', read: (r) => (Array.isArray(r.kartraTags) ? r.kartraTags.join(', ') : ''), compare: (s, t) => s.split(/[;,]/).filter((x) => x.trim()).length === (t === '' ? 0 : t.split(', ').length) },
+  {
+    column: 'tags',
+    read: (r) => (Array.isArray(r.kartraTags) ? r.kartraTags.join(', ') : ''),
+    // Twenty holds option values ("COLD_LEAD" for "Cold Lead", "VIP_2" when two spellings collided), and a lead's
+    // duplicates add theirs: every tag of the row must be there, more is fine.
+    compare: (s, t) => {
+      const held = t === '' ? [] : t.split(', ');
+      // a cell lists its tags with one separator; a tag may hold the others ("Leads, Webinar" in a ';' list)
+      const separator = [';', '|', ','].find((c) => s.includes(c)) ?? ',';
+      return s
+        .split(separator)
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .every((tag) => {
+          const value = optionValueOf(tag);
+          return held.some((v) => v === value || v.startsWith(`${value}_`));
+        });
+    },
+  },
 ];
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));

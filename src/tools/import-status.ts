@@ -67,7 +67,15 @@ export default defineTool({
   },
 });
 
-function sentence(d: { state: string; job?: { label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; message?: string; error?: string }): string {
+type Sentence = { state: string; job?: { label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; counts?: Record<string, Record<string, number>>; message?: string; error?: string };
+
+/** What a finished import did, over every object: "1,204 created, 3 updated, 0 unchanged, 17 skipped, 0 failed". */
+function totals(counts: Sentence['counts']): string {
+  const sum = (k: string): number => Object.values(counts ?? {}).reduce((n, c) => n + (c[k] ?? 0), 0);
+  return ['created', 'updated', 'unchanged', 'skipped', 'failed'].map((k) => `${sum(k).toLocaleString('en-US')} ${k}`).join(', ');
+}
+
+function sentence(d: Sentence): string {
   const label = d.job?.label ?? 'no job';
   if (d.message && d.state !== 'running' && d.state !== 'failed') return `${label}: ${d.state}: ${d.message}.`;
   const p = d.progress;
@@ -78,7 +86,7 @@ function sentence(d: { state: string; job?: { label: string }; progress?: { rows
     case 'running':
       return `${label}: running,${where} Ask again with waitSeconds to follow it.`;
     case 'finished':
-      return `${label}: finished.${where} Next: reconciliation_report.`;
+      return `${label}: finished${d.counts ? ` (this run: ${totals(d.counts)})` : ''}. Next: reconciliation_report.`;
     case 'interrupted':
       return `${label}: interrupted (the process running it stopped).${where} Start the same stage again (preview_import, then start_import): it goes on where it stopped and writes nothing twice.`;
     case 'cancelled':

@@ -88,7 +88,7 @@ export default defineTool({
     const lines = [
       ...objects.map(
         (o) =>
-          `- ${o.phase}: ${o.sourceRows ?? '?'} source rows = ${o.counts.created} created + ${o.counts.updated} updated + ${o.counts.unchanged} unchanged + ${o.counts.skipped} skipped + ${o.counts.failed} failed; ${o.foundInTwenty} of ${o.expectedInTwenty} found in Twenty; ${o.balanced ? 'balanced' : o.missing + o.duplicated > 0 ? `NOT balanced (${o.missing} missing, ${o.duplicated} duplicated)` : 'not all rows imported yet'}`,
+          `- ${o.phase}: ${o.sourceRows === undefined ? 'made from the leads\' rows,' : `${o.sourceRows} source rows =`} ${o.counts.created} created + ${o.counts.updated} updated + ${o.counts.unchanged} unchanged + ${o.counts.skipped} skipped + ${o.counts.failed} failed; ${o.foundInTwenty} of ${o.expectedInTwenty} found in Twenty; ${o.balanced ? 'balanced' : o.missing + o.duplicated > 0 ? `NOT balanced (${o.missing} missing, ${o.duplicated} duplicated)` : 'not all rows imported yet'}`,
       ),
       report.rejects > 0 ? `${report.rejects} rows were not imported, each with its reason, in rejects.csv.` : 'No row was rejected.',
       objects.some((o) => o.sourceRows !== undefined && o.accounted < o.sourceRows)

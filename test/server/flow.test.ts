@@ -297,6 +297,9 @@ describe('the guided flow in memory, rehearsal mode', () => {
       await s.refused('start_import', { migrationId: id, stage: 'sample', confirmationToken: token }, /was used already/);
       const report = await s.ready('reconciliation_report', { migrationId: id, spotCheck: true });
       expect(report.spotCheck.length).toBeGreaterThan(0);
+      // what landed in Twenty is what the export said, column by column (tags as option values, duplicates' united)
+      const differing = report.spotCheck.flatMap((row: Structured) => row.checks.filter((c: Structured) => !c.same).map((c: Structured) => `${row.key} ${c.column}: ${c.source} / ${c.twenty}`));
+      expect(differing).toEqual([]);
       expect(report.objects.find((o: Structured) => o.phase === 'people').counts.created).toBe(expected.leads.people);
       expect(sandbox.records('people')).toHaveLength(expected.leads.people);
     });
