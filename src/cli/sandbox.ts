@@ -25,7 +25,7 @@ function parseProfile(text: string | undefined): 'v1' | 'v2' | undefined {
 }
 
 function describeFaults(faults: Required<FaultOptions>): string {
-  const parts = (['error500Rate', 'hangRate', 'dropAfterApplyRate', 'latencyMs'] as const).filter((k) => faults[k] > 0).map((k) => `${k}=${faults[k]}`);
+  const parts = (['error500Rate', 'hangRate', 'dropAfterApplyRate', 'rateLimitStormRate', 'invalidRecordRate', 'latencyMs'] as const).filter((k) => faults[k] > 0).map((k) => `${k}=${faults[k]}${k === 'rateLimitStormRate' ? ` (${faults.rateLimitStormLength} calls each)` : ''}`);
   return parts.length === 0 ? 'none' : `${parts.join(', ')} (seed ${faults.seed})`;
 }
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { badRequest, SandboxHttpError, type ErrorBody } from './errors.js';
+import { inspect } from 'node:util';
+import { badRequest, invalidArgs, SandboxHttpError, type ErrorBody } from './errors.js';
+import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import type { FaultInjector } from './faults.js';
 import type { MetadataService } from './metadata.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -22,12 +24,21 @@ export interface SandboxStats {
   rateLimited: number;
   /** 401 answers sent. */
   unauthorized: number;
-  /** Faults injected. */
-  faults: { error500: number; hang: number; dropAfterApply: number };
+  /** Faults injected: requests answered 500, hung, dropped after being applied, answered 429 by a storm, refused for an invalid record. */
+  faults: { error500: number; hang: number; dropAfterApply: number; rateLimitStorm: number; invalidRecord: number };
+  /** The records the invalid-record fault refused (`people kartraLeadId=123`), each once, in the order first refused. */
+  invalidRecords: string[];
 }
 
 export function emptyStats(): SandboxStats {
-  return { requests: 0, calls: {}, rateLimited: 0, unauthorized: 0, faults: { error500: 0, hang: 0, dropAfterApply: 0 } };
+  return {
+    requests: 0,
+    calls: {},
+    rateLimited: 0,
+    unauthorized: 0,
+    faults: { error500: 0, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0 },
+    invalidRecords: [],
+  };
 }
 
 export interface ServerDeps {
@@ -239,6 +250,13 @@ async function handleRecordRoute(deps: ServerDeps, req: IncomingMessage, res: Se
     stats.faults.error500 += 1;
     return send(res, 500, { statusCode: 500, error: 'InternalServerErrorException', messages: ['Internal server error (injected fault)'], code: 'INTERNAL_SERVER_ERROR' });
   }
+  if (fault === 'rateLimitStorm') {
+    // Other clients drained the workspace's quota: Twenty's answer for its short bucket, nothing applied.
+    stats.faults.rateLimitStorm += 1;
+    stats.rateLimited += 1;
+    const { shortLimit, shortWindowMs } = deps.limiter?.options ?? DEFAULT_RATE_LIMIT;
+    return sendError(res, new SandboxHttpError(429, `Limit reached (${shortLimit} tokens per ${shortWindowMs} ms)`, 'LIMIT_REACHED'));
+  }
   if (fault === 'hang') {
     stats.faults.hang += 1;
     deps.hung.add(res);
@@ -282,6 +300,7 @@ function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, que
     if (!query.get('filter')) throw badRequest('Filters are mandatory for bulk delete operations. Please provide at least one filter.');
   }
   throttle(deps);
+  if (route.name === 'createOne' || route.name === 'createMany') refuseInvalidRecord(deps, object, route.name === 'createOne' ? [body] : (body as unknown[]));
 
   const upsert = query.get('upsert') === 'true';
   switch (route.name) {
@@ -317,6 +336,18 @@ function runRecordRoute(deps: ServerDeps, route: RecordRoute, body: unknown, que
     case 'restoreOne':
       return { status: 200, body: { data: { [`restore${singular}`]: records.restore(object, route.id) } } };
   }
+}
+
+/**
+ * The invalid-record fault: Twenty validates every record of a write before its one insert, so a record it refuses
+ * fails the whole write with the validation message for that record (400 INVALID_ARGS_DATA), nothing applied.
+ */
+function refuseInvalidRecord(deps: ServerDeps, object: ObjectMeta, inputs: readonly unknown[]): void {
+  const invalid = deps.faults.invalidRecord(object, inputs);
+  if (!invalid) return;
+  deps.stats.faults.invalidRecord += 1;
+  if (!deps.stats.invalidRecords.includes(invalid.identity)) deps.stats.invalidRecords.push(invalid.identity);
+  throw invalidArgs(`Invalid value ${inspect(invalid.value)} for field "${invalid.field}" (injected fault: invalid record)`);
 }
 
 /** One token per record call from both buckets (§5); 429 `LIMIT_REACHED`, with no Retry-After header. */

@@ -22,7 +22,7 @@ describe('fault injection on record routes', () => {
     }
     expect(t.sb.records('companies')).toEqual([]);
     expect((await t.call('GET', '/rest/metadata/objects')).status).toBe(200);
-    expect(t.sb.stats().faults).toEqual({ error500: 3, hang: 0, dropAfterApply: 0 });
+    expect(t.sb.stats().faults).toEqual({ error500: 3, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0 });
     expect(t.sb.stats().rateLimited).toBe(0);
   });
 
@@ -83,7 +83,7 @@ describe('fault injection on record routes', () => {
     expect(await statuses(7)).toEqual(a);
     expect(await statuses(8)).not.toEqual(a);
     const injector = new FaultInjector(resolveFaults({ error500Rate: 0.1, hangRate: 0.1, dropAfterApplyRate: 0.2, seed: 3 }));
-    const counts = { none: 0, error500: 0, hang: 0, dropAfterApply: 0 };
+    const counts = { none: 0, error500: 0, hang: 0, dropAfterApply: 0, rateLimitStorm: 0 };
     for (let i = 0; i < 10_000; i++) counts[injector.next()] += 1;
     expect(counts.error500 / 10_000).toBeCloseTo(0.1, 1);
     expect(counts.hang / 10_000).toBeCloseTo(0.1, 1);
@@ -95,6 +95,6 @@ describe('fault injection on record routes', () => {
     expect(() => resolveFaults({ error500Rate: 0.6, hangRate: 0.6 })).toThrow('faults: the rates add up to more than 1');
     expect(() => resolveFaults({ latency: 5 })).toThrow(/unknown option "latency"/);
     expect(() => parseFaultsSpec('{oops')).toThrow(/--faults is not valid JSON/);
-    expect(parseFaultsSpec('{"hangRate":0.5,"seed":9}')).toEqual({ error500Rate: 0, hangRate: 0.5, dropAfterApplyRate: 0, latencyMs: 0, seed: 9 });
+    expect(parseFaultsSpec('{"hangRate":0.5,"seed":9}')).toEqual({ error500Rate: 0, hangRate: 0.5, dropAfterApplyRate: 0, rateLimitStormRate: 0, rateLimitStormLength: 5, invalidRecordRate: 0, latencyMs: 0, seed: 9 });
   });
 });
