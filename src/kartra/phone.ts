@@ -20,6 +20,11 @@ export function parseKartraPhone(phone: string, callingCode: string): PhoneNumbe
 }
 
 function valid(text: string, defaultCallingCode?: string): PhoneNumber | undefined {
-  const parsed = parsePhoneNumberFromString(text, defaultCallingCode ? { defaultCallingCode } : undefined);
-  return parsed?.isValid() ? parsed : undefined;
+  try {
+    const parsed = parsePhoneNumberFromString(text, defaultCallingCode ? { defaultCallingCode } : undefined);
+    return parsed?.isValid() ? parsed : undefined;
+  } catch {
+    // libphonenumber-js throws "Unknown calling code" for a code no country has (+999, +0): not a valid number.
+    return undefined;
+  }
 }
