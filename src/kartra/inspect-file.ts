@@ -11,7 +11,7 @@ import { detectKind, type KindDetection } from './kind.js';
 import { createPhoneCheck, type PhoneCheck } from './phone-check.js';
 import { ColumnProfiler, type ColumnProfile } from './profile.js';
 import { openExport, readRows, type ExportHead } from './read.js';
-import { isEmail, isPlaceholder } from './values.js';
+import { emailAsImported, isEmail, isPlaceholder } from './values.js';
 
 export interface InspectedFile {
   path: string;
@@ -154,7 +154,7 @@ function leadRowChecks(head: ExportHead, findings: FindingCollector, phones: Pho
     if (/^\d{4}$/.test(cell(cells, zip)) && countryCode(cell(cells, country)) === 'US') {
       findings.add('zip_lost_zero', line, head.header[zip!]);
     }
-    const address = cell(cells, email);
+    const address = emailAsImported(cell(cells, email));
     if (address === '' || isPlaceholder(address)) {
       findings.add('missing_email', line);
       return 'rejected';

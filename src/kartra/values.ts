@@ -3,7 +3,10 @@
  * already trimmed. The exact rules are the ones src/kartra/findings.ts documents.
  */
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+/** No white space, control character (ESC, NUL) or format character (a direction override, a zero-width space). */
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]{2,}$/u;
+/** Invisible characters the import drops from a typed value (src/migration/values.ts cleanToken). */
+const DROPPED_INVISIBLES = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const PLACEHOLDERS = new Set(['n/a', '#n/a', 'null']);
 const EXCEL_SCIENTIFIC = /^\d(\.\d+)?E\+\d+$/i;
 const SIGNED_NUMBER_OR_PHONE = /^[+-][\d\s().,/-]*$/;
@@ -14,6 +17,14 @@ const MONEY = /^-?[$€£]?\s?-?\d{1,3}(,\d{3})*(\.\d{1,2})?$|^-?[$€£]\s?-?\d
 const BOOLEAN_WORDS = new Set(['yes', 'no', 'true', 'false', 'y', 'n', 'on', 'off']);
 
 export const isEmail = (v: string): boolean => EMAIL.test(v);
+/**
+ * An email cell as the import will read it: without the zero-width characters it drops, the apostrophe a spreadsheet
+ * puts before text, and "mailto:". The reader judges and deduplicates this form, so "ann\u200B@example.com" is the
+ * lead ann@example.com (and a duplicate of it), as the import will find, not a different address.
+ */
+export function emailAsImported(v: string): string {
+  return v.replace(DROPPED_INVISIBLES, '').trim().replace(/^'/, '').replace(/^mailto:/i, '').trim();
+}
 /** N/A, #N/A, NULL: how Kartra's IPN and spreadsheets write "no value". */
 export const isPlaceholder = (v: string): boolean => v.length <= 4 && PLACEHOLDERS.has(v.toLowerCase());
 export const isExcelScientific = (v: string): boolean => EXCEL_SCIENTIFIC.test(v);
