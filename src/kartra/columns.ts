@@ -67,6 +67,20 @@ export function leadFieldOf(header: string): LeadField | undefined {
   return LEAD_ALIASES[normalized];
 }
 
+/** Kartra's lead fields that hold dates. */
+const LEAD_DATE_FIELDS = new Set<LeadField>(['date_joined', 'gdpr_lead_status_date', 'lead_deleted_date']);
+/** The transactions report's `Date`, the subscriptions export's `Start date` and `Next payment date`. */
+const REPORT_DATE_COLUMNS = new Set(['date', 'start_date', 'next_payment_date']);
+
+/**
+ * A column Kartra fills with dates: a value in it that is not a date is reported (unparseable_date) whatever most of
+ * the column holds, so an export whose join dates are nearly all damaged does not read as a clean text column.
+ */
+export function isKartraDateColumn(header: string): boolean {
+  const field = leadFieldOf(header);
+  return (field !== undefined && LEAD_DATE_FIELDS.has(field)) || REPORT_DATE_COLUMNS.has(normalizeHeader(header));
+}
+
 /** The 57 columns of `report_all_transactions`, exactly as Kartra writes them (§3.2). */
 export const TRANSACTION_COLUMNS = [
   'ID', 'Transaction_Type', 'Date', 'Product', 'Price_point', 'Quantity', 'Seller_username', 'Buyer_Username',

@@ -1,6 +1,6 @@
 import { ExportFileError } from '../errors.js';
 import { ANY_CELL_FINDING, CELL_FINDINGS, classifyCell } from './cell-class.js';
-import { leadFieldOf, normalizeHeader, transactionColumnKey, type LeadField } from './columns.js';
+import { isKartraDateColumn, leadFieldOf, normalizeHeader, transactionColumnKey, type LeadField } from './columns.js';
 import { countryCode } from './countries.js';
 import type { DuplicateFinder } from './dedupe.js';
 import type { Dialect } from './dialect.js';
@@ -84,9 +84,12 @@ export async function inspectFile(path: string, duplicates?: DuplicateFinder, na
     phones.stop();
   }
   const columns = profilers.map((p) => p.result());
-  for (const column of columns) {
+  for (const [i, column] of columns.entries()) {
     if (column.type === 'date' || column.type === 'datetime') {
       findings.addCounted('unparseable_date', column.nonConforming, column.nonConformingLines, column.name);
+    } else if (isKartraDateColumn(column.name)) {
+      const { count, lines } = profilers[i]!.nonDates();
+      findings.addCounted('unparseable_date', count, lines, column.name);
     }
   }
   const joinedColumn = columns.find((c) => leadFieldOf(c.name) === 'date_joined');

@@ -146,6 +146,18 @@ export class ColumnProfiler {
     return bits;
   }
 
+  /** The real values that are not dates, and the lines of the first few: for a date column typed as something else. */
+  nonDates(): { count: number; lines: number[] } {
+    let count = 0;
+    const lines: number[] = [];
+    for (const [bits, tally] of this.tallies) {
+      if (bits & DATE) continue;
+      count += tally.count;
+      lines.push(...tally.lines);
+    }
+    return { count, lines: lines.sort((a, b) => a - b).slice(0, SAMPLE_COUNT) };
+  }
+
   private tally(bits: number, line: number): void {
     const tally = this.tallies.get(bits);
     if (tally === undefined) this.tallies.set(bits, { count: 1, lines: [line] });

@@ -66,7 +66,8 @@ export const EXPECTED: Record<string, Expectation> = {
     outcome: 'read', kind: 'leads', rows: 3, rejected: 0, findings: {},
     cells: [[2, 'first_name', 'Ann "The Hammer"'], [2, 'notes', '6" tall'], [3, 'last_name', 'O"Ray'], [4, 'company', 'Quoted "Co"']],
   },
-  'csv-ragged-more-cells.csv': { outcome: 'read', kind: 'leads', rows: 4, rejected: 2, findings: { ragged_row: 2 }, findingLines: { ragged_row: [3, 5] } },
+  // line 3's shifted cells put "United States" under date_joined
+  'csv-ragged-more-cells.csv': { outcome: 'read', kind: 'leads', rows: 4, rejected: 2, findings: { ragged_row: 2, unparseable_date: 1 }, findingLines: { ragged_row: [3, 5], unparseable_date: [3] } },
   'csv-ragged-fewer-cells.csv': { outcome: 'read', kind: 'leads', rows: 4, rejected: 2, findings: { ragged_row: 2 }, findingLines: { ragged_row: [2, 4] } },
   'csv-mixed-line-endings.csv': { outcome: 'read', kind: 'leads', lineEnding: 'mixed', rows: 4, lines: [2, 3, 4, 5], rejected: 0, findings: {}, cells: [[4, 'notes', 'cr'], [5, 'notes', 'last']] },
   'csv-lone-cr.csv': { outcome: 'read', kind: 'leads', lineEnding: 'CR', rows: 3, lines: [2, 3, 4], rejected: 0, findings: {}, cells: [[4, 'notes', 'three']] },
@@ -77,7 +78,7 @@ export const EXPECTED: Record<string, Expectation> = {
   'csv-nul-bytes-in-cells.csv': { outcome: 'error', message: /this is a binary file, not a CSV export \(byte 0x00 at offset \d+\)\. Use the CSV file downloaded from Kartra/ },
   'csv-bom-in-middle.csv': {
     outcome: 'read', kind: 'leads', encoding: 'utf-8', bom: true, rows: 4, rejected: 1,
-    findings: { invalid_email: 1, unparseable_phone: 1 }, findingLines: { invalid_email: [4] },
+    findings: { invalid_email: 1, unparseable_phone: 1, unparseable_date: 1 }, findingLines: { invalid_email: [4], unparseable_date: [4] },
   },
   'csv-bom-before-id.csv': { outcome: 'read', kind: 'leads', rows: 2, rejected: 0, findings: {}, cells: [[3, 'id', '\uFEFF2']] },
   'csv-delimiters-only.csv': { outcome: 'error', message: /the file holds no rows\. Export it again from Kartra/ },
