@@ -67,6 +67,7 @@ export async function scanBytes(path: string, displayName: string): Promise<Byte
   if (bomEncoding) return { ...bomEncoding, sizeBytes, sha256, utf8Nfc: bomEncoding.encoding === 'utf-8' && validUtf8 && nfc.ok() };
   rejectBinary(head, displayName);
   if (validUtf8) return { encoding: 'utf-8', bom: false, sizeBytes, sha256, utf8Nfc: nfc.ok() };
+  rejectControlBytes(head, displayName);
   // One stray byte in a UTF-8 file must not turn every "José" into "JosÃ©": a file that is mostly valid UTF-8 is
   // read as UTF-8, its bad bytes become U+FFFD and are reported (finding invalid_utf8). Windows-1252 text, by
   // contrast, hardly ever forms a valid UTF-8 sequence.
@@ -114,6 +115,23 @@ function encodingFromBom(head: Buffer): EncodingInfo | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true };
   return undefined;
+}
+
+/**
+ * Bytes that are not UTF-8 and hold no NUL are read as Windows-1252, where every byte is some character: a compressed
+ * or encrypted blob would come out as a page of garbage "rows". Text, in any single-byte encoding, holds almost no
+ * control bytes besides tab, line feed, form feed and carriage return; a blob holds one in nine.
+ */
+function rejectControlBytes(head: Buffer, displayName: string): void {
+  let controls = 0;
+  for (const byte of head) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) controls++;
+  if (controls >= 8 && controls > head.length * 0.05) {
+    throw new ExportFileError(
+      displayName,
+      `this is a binary file, not a CSV export (${controls} control bytes in its first ${head.length.toLocaleString('en-US')} bytes, which no text holds)`,
+      'Use the CSV file downloaded from Kartra',
+    );
+  }
 }
 
 /** Text exports never contain NUL bytes (UTF-16 with a BOM was handled before); workbooks and images do. */
