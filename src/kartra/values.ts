@@ -36,11 +36,15 @@ export const isNumber = (v: string): boolean => NUMBER.test(v);
 export const isMoney = (v: string): boolean => MONEY.test(v);
 export const isBooleanWord = (v: string): boolean => v.length <= 5 && BOOLEAN_WORDS.has(v.toLowerCase());
 
-/** A cell a spreadsheet would run as a formula: -49.00 and +1 are numbers, =HYPERLINK(...) and @handle are not. */
+/**
+ * A cell a spreadsheet would run as a formula: -49.00 and +1 are numbers, =HYPERLINK(...) and @handle are not. The
+ * full-width ＝ ＋ － ＠ count as their ASCII forms: Numbers folds them (src/migration/rejects.ts neutralises them too).
+ */
 export function isFormulaLike(v: string): boolean {
   const first = v.charCodeAt(0);
-  if (first === 61 /* = */ || first === 64 /* @ */) return true;
+  if (first === 61 /* = */ || first === 64 /* @ */ || first === 0xff1d /* ＝ */ || first === 0xff20 /* ＠ */) return true;
   if (first === 43 /* + */ || first === 45 /* - */) return !SIGNED_NUMBER_OR_PHONE.test(v);
+  if (first === 0xff0b /* ＋ */ || first === 0xff0d /* － */) return !SIGNED_NUMBER_OR_PHONE.test(`-${v.slice(1)}`);
   return false;
 }
 
