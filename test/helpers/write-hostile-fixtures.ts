@@ -424,7 +424,7 @@ write(
   'leads-long-email-phone.csv',
   lines([
     LEADS,
-    `1,Ann,Lee,${'a'.repeat(5000)}@example.com,+1,2125550101,Acme,United States,2024-01-02 10:00:00,VIP,email of 5,012 characters`,
+    `1,Ann,Lee,${'a'.repeat(5000)}@example.com,+1,2125550101,Acme,United States,2024-01-02 10:00:00,VIP,email of 5012 characters`,
     `2,Bob,Ray,bob@${'b'.repeat(300)}.example.com,+1,${'9'.repeat(3000)},Acme,United States,2024-01-03 10:00:00,VIP,phone of 3000 digits`,
     `3,Cleo,Ng,cleo@example.com,+1,${'(212) 555-0103 '.repeat(200)},Acme,United States,2024-01-04 10:00:00,VIP,a phone repeated 200 times`,
     `4,Dan,Ito,dan@example.com,${'+1'.repeat(500)},2125550104,Acme,United States,2024-01-05 10:00:00,VIP,calling code of 1000 characters`,
