@@ -4,7 +4,7 @@
  * can check. Every file either reads (with the findings that name what is wrong in it) or fails with a one-line
  * message naming the file (and the line, where one applies) and what to do.
  */
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FindingCode } from '../../src/kartra/findings.js';
@@ -169,9 +169,10 @@ export function recipes(): Recipe[] {
   return (JSON.parse(readFileSync(GENERATED, 'utf8')) as { files: Recipe[] }).files;
 }
 
-/** A temp copy of the corpus with the generated files written in; removed by `cleanup`. */
-export function materialise(prefix = 'hostile-'): { dir: string; names: string[]; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+/** A temp copy of the corpus with the generated files written in (into `into` when given); removed by `cleanup`. */
+export function materialise(prefix = 'hostile-', into?: string): { dir: string; names: string[]; cleanup: () => void } {
+  const dir = into ?? mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(dir, { recursive: true });
   for (const name of committedExports()) copyFileSync(join(CORPUS, name), join(dir, name));
   for (const r of recipes()) writeFileSync(join(dir, r.name), `${r.head}${r.cell.repeat(r.times)}${r.tail}`);
   return { dir, names: readdirSync(dir).sort(), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
