@@ -34,8 +34,8 @@ const INJECTED = [
   /call start_import/i,
 ];
 const injected = (text: string): boolean => INJECTED.some((re) => re.test(text));
-/** Untrusted values are cut to 60 characters and an ellipsis (src/tools/params.ts). */
-const MAX_UNTRUSTED = 61;
+/** The longest cut the tools make of export text: reasons at 120 characters and an ellipsis (samples at 60). */
+const MAX_UNTRUSTED = 121;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const corpus = materialise('hostile-mcp-');
