@@ -24,8 +24,11 @@ export interface SandboxStats {
   rateLimited: number;
   /** 401 answers sent. */
   unauthorized: number;
-  /** Faults injected: requests answered 500, hung, dropped after being applied, answered 429 by a storm, refused for an invalid record. */
-  faults: { error500: number; hang: number; dropAfterApply: number; rateLimitStorm: number; invalidRecord: number };
+  /**
+   * Faults injected: record requests answered 500, hung, dropped after being applied, answered 429 by a storm,
+   * refused for an invalid record, delayed by the added latency.
+   */
+  faults: { error500: number; hang: number; dropAfterApply: number; rateLimitStorm: number; invalidRecord: number; latency: number };
   /** The records the invalid-record fault refused (`people kartraLeadId=123`), each once, in the order first refused. */
   invalidRecords: string[];
 }
@@ -36,7 +39,7 @@ export function emptyStats(): SandboxStats {
     calls: {},
     rateLimited: 0,
     unauthorized: 0,
-    faults: { error500: 0, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0 },
+    faults: { error500: 0, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0, latency: 0 },
     invalidRecords: [],
   };
 }
@@ -242,6 +245,7 @@ async function handleRecordRoute(deps: ServerDeps, req: IncomingMessage, res: Se
 
   // Faults come first, as a broken network or server would: a 500 or a hang applies nothing and costs no token.
   if (faults.options.latencyMs > 0) {
+    stats.faults.latency += 1;
     await sleep(faults.options.latencyMs);
     if (req.socket.destroyed) return; // the client gave up or the server closed meanwhile: nothing is applied
   }

@@ -22,7 +22,7 @@ describe('fault injection on record routes', () => {
     }
     expect(t.sb.records('companies')).toEqual([]);
     expect((await t.call('GET', '/rest/metadata/objects')).status).toBe(200);
-    expect(t.sb.stats().faults).toEqual({ error500: 3, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0 });
+    expect(t.sb.stats().faults).toEqual({ error500: 3, hang: 0, dropAfterApply: 0, rateLimitStorm: 0, invalidRecord: 0, latency: 0 });
     expect(t.sb.stats().rateLimited).toBe(0);
   });
 
@@ -67,6 +67,7 @@ describe('fault injection on record routes', () => {
     const started = performance.now();
     expect((await t.call('GET', '/rest/people')).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(295);
+    expect(t.sb.stats().faults.latency).toBe(1);
     const meta = performance.now();
     await t.call('GET', '/rest/metadata/objects');
     expect(performance.now() - meta).toBeLessThan(295);
