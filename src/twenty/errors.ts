@@ -149,12 +149,16 @@ export class TwentyUnavailableError extends TwentyError {
   /** A failure another attempt might fix (every 5xx, timeout and network failure is). */
   readonly transient = true;
 
-  constructor(reason: string, details: { origin: string; status?: number; serverMessage?: string; code?: string; attempts?: number; mayHaveApplied: boolean; call?: CallInfo }) {
+  constructor(
+    reason: string,
+    details: { origin: string; status?: number; serverMessage?: string; code?: string; attempts?: number; spanMs?: number; mayHaveApplied: boolean; call?: CallInfo },
+  ) {
     const attempts = details.attempts ?? 1;
+    const span = details.spanMs === undefined ? '' : ` over ${(details.spanMs / 1000).toFixed(1)} s`;
     super(
       `Twenty at ${details.origin} did not answer${where(details.call)}: ${shown(reason)}` +
-        `${attempts > 1 ? ` (${attempts} attempts)` : ''}. ` +
-        'Check that the server is running and reachable from here, then resume; nothing is lost, and writes are upserts, so repeating them is safe.',
+        `${attempts > 1 ? ` (${attempts} attempts${span})` : ''}. ` +
+        'Check that the server is running and reachable from here, then resume by running the same import or command again: nothing is lost, and writes are upserts, so repeating them is safe.',
       { status: details.status, code: details.code, serverMessage: details.serverMessage, call: details.call },
     );
     this.reason = reason;
@@ -162,11 +166,12 @@ export class TwentyUnavailableError extends TwentyError {
     this.mayHaveApplied = details.mayHaveApplied;
   }
 
-  /** The same failure, counted over `attempts` attempts. */
-  withAttempts(attempts: number, origin: string): TwentyUnavailableError {
+  /** The same failure, counted over `attempts` attempts made over `spanMs` milliseconds. */
+  withAttempts(attempts: number, origin: string, spanMs?: number): TwentyUnavailableError {
     return new TwentyUnavailableError(this.reason, {
       origin,
       attempts,
+      ...(spanMs === undefined ? {} : { spanMs }),
       mayHaveApplied: this.mayHaveApplied,
       status: this.status,
       serverMessage: this.serverMessage,

@@ -43,6 +43,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
   const retries = Math.max(0, options.retries ?? 5);
   const minTimeout = Math.max(0, options.minDelayMs ?? 1000);
   let attempts = 0;
+  const started = Date.now();
   try {
     return await pRetry(
       async () => {
@@ -71,7 +72,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
       },
     );
   } catch (error) {
-    if (isTransient(error) && attempts > 1) throw error.withAttempts(attempts, context.origin);
+    if (isTransient(error) && attempts > 1) throw error.withAttempts(attempts, context.origin, Date.now() - started);
     throw error;
   }
 }
