@@ -128,6 +128,8 @@ export function rowTransformer(context: TransformContext): (row: DatasetRow) => 
       return i === undefined ? '' : (row.cells[i] ?? '');
     };
     const values = Object.fromEntries(row.header.map((h, i) => [h, row.cells[i] ?? '']));
+    // a ragged row's cells beyond the header go to rejects.csv too: the person fixing the row needs all of it
+    row.extra.forEach((cell, i) => (values[`(beyond the header ${i + 1})`] = cell));
     const skip = (reason: string): Skipped => ({ skipped: reason, dataset, file: row.file, line: row.line, values });
 
     if (row.ragged) return skip(`ragged_row: the row does not have the ${row.header.length} cells the header names; its columns may be shifted, so it is not imported`);

@@ -54,7 +54,13 @@ export function untrusted(values: Iterable<string>, count = SAMPLE_COUNT, length
   const out: string[] = [];
   for (const v of values) {
     if (out.length >= count) break;
-    out.push(v.length > length ? `${v.slice(0, length)}…` : v);
+    if (v.length <= length) {
+      out.push(v);
+      continue;
+    }
+    // never between the two halves of an emoji (a lone surrogate is not text)
+    const cut = /[\uD800-\uDBFF]/.test(v[length - 1]!) ? length - 1 : length;
+    out.push(`${v.slice(0, cut)}…`);
   }
   return out;
 }
