@@ -10,6 +10,7 @@
  * companies and opportunities; `full` writes the rest; `delta` is a full import of newer exports that leaves alone,
  * without a request, every row whose content is what an earlier migration (`since`) already wrote.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Inspection } from '../kartra/inspect.js';
 import { UserError } from '../errors.js';
@@ -384,9 +385,11 @@ class ImportRun {
           continue;
         }
         const base = { keyField: 'title', key: note.title, hash: '', file: '', line: 0, values: { notes: note.body.slice(0, 500) } };
-        intents.push({ ...base, phase: 'notes', action: 'create', record: { title: note.title, bodyV2: { markdown: note.body } } });
+        // Notes and links have no unique field to upsert on: each gets its id now (journalled with the intent), so
+        // the client's retry of a batch whose answer was lost updates the records it made instead of making more.
+        intents.push({ ...base, phase: 'notes', action: 'create', record: { id: randomUUID(), title: note.title, bodyV2: { markdown: note.body } } });
         const column = links.columns.person;
-        if (column) intents.push({ ...base, phase: 'noteTargets', action: 'create', record: { [column]: personId } });
+        if (column) intents.push({ ...base, phase: 'noteTargets', action: 'create', record: { id: randomUUID(), [column]: personId } });
       }
       // Notes (and links) already in Twenty before this batch — a delta's unchanged people, or a run before this one —
       // are left alone and counted unchanged; the intent holds only what this run creates.
