@@ -601,6 +601,13 @@ async function checkMigration(input: CheckInput): Promise<void> {
   const refusedPeople = refusedOf('people');
   const identity = comparison.identity.filter((m) => !refusedPeople.has(m.split(':')[0]!));
   if (identity.length > 0) differ(`sandbox people: ${identity.length} with another email or name than expected.json, e.g. ${identity[0]}`);
+  // Links: each person to their company (unless the company was refused), each opportunity to its lead or buyer.
+  const companyLinks = comparison.companyLinks.filter((m) => {
+    const name = /: expected "(.*)", linked to /.exec(m)?.[1];
+    return name === undefined || !refusedOracleKeys.has(oracleCompanyKey(name));
+  });
+  if (companyLinks.length > 0) differ(`sandbox people: ${companyLinks.length} not linked to their company, e.g. ${companyLinks[0]}`);
+  if (comparison.contactLinks.length > 0) differ(`sandbox opportunities: ${comparison.contactLinks.length} linked to the wrong person, e.g. ${comparison.contactLinks[0]}`);
 
   // Net revenue and the subscriptions' stages, the refused opportunities' share added back from what was sent.
   let refusedMicros = new Decimal(0);
