@@ -15,8 +15,8 @@
  * (Twenty sends no Retry-After, §5; one is honoured when present) the scheduler:
  * - empties its copies (the server's buckets are emptier than it thought);
  * - learns the limit when the message states it (`Limit reached (50 tokens per 60000 ms)`: cloud workspaces run
- *   stricter limits than the defaults, issue #14122), else slows down by a factor (another client may be using the
- *   same workspace's quota);
+ *   stricter limits than the defaults, issue #14122); when it states the limit already kept to, slows down by 10%
+ *   (jitter drained the bucket, or another client shares it); without a stated limit, by a factor (1.5);
  * - pauses every call for the Retry-After delay, or for one refill interval;
  * - retries the call. After `maxWaits` limits in a row for one call it gives up with a TwentyRateLimitError.
  * The spacing creeps back towards the configured rate while calls succeed.
@@ -74,6 +74,9 @@ export interface SchedulerHooks {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** The spacing multiplier on a 429 that states the limit already kept to. */
+const GENTLE_SLOWDOWN = 1.1;
 
 const LIMIT_MESSAGE = /Limit reached \((\d+) tokens per (\d+) ?ms\)/i;
 
@@ -258,6 +261,10 @@ export class Scheduler {
   private adapt(error: TwentyRateLimitError, startedAt: number): void {
     const now = this.now();
     const learned = limitFromMessage(error.serverMessage);
+    // The limit it states is the one already kept to: calls arrived closer than they left (jitter, a busy event
+    // loop) and drained the bucket a token at a time, or another client took a share. Slow down a little and often
+    // rather than by half at once, which costs some ten intervals per 429 while the spacing creeps back.
+    const known = learned !== undefined && this.buckets.some((b) => b.limit === learned.limit && b.windowMs === learned.windowMs);
     if (learned !== undefined) {
       const same = this.buckets.findIndex((b) => b.windowMs === learned.windowMs);
       if (same >= 0) this.buckets[same] = learned;
@@ -270,7 +277,7 @@ export class Scheduler {
     if (startedAt >= this.lastAdaptAt) {
       const cap = Math.max(this.baseIntervalMs, ...this.buckets.map((b) => b.windowMs));
       this.intervalMs =
-        this.baseIntervalMs > this.intervalMs ? this.baseIntervalMs : Math.min(cap, this.intervalMs * this.slowdown);
+        this.baseIntervalMs > this.intervalMs ? this.baseIntervalMs : Math.min(cap, this.intervalMs * (known ? GENTLE_SLOWDOWN : this.slowdown));
       this.lastAdaptAt = now;
     }
     const waitMs = error.retryAfterMs ?? this.intervalMs;

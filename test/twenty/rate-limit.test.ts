@@ -151,6 +151,19 @@ describe('429', () => {
     await client.close();
   });
 
+  it('stating the limit already kept to: slows down by a tenth, not by half (jitter drained the bucket)', async () => {
+    let n = 0;
+    server = await startServer((_hit, res) => {
+      if (++n === 1) return twentyError(res, 429, 'Limit reached (5 tokens per 200 ms)', 'LIMIT_REACHED');
+      return json(res, 200, { data: { ok: true } });
+    });
+    const client = testClient(server.url, { rateLimit: { buckets: [{ limit: 5, windowMs: 200 }], safetyMargin: 0 } });
+    await client.request({ method: 'GET', path: '/rest/people' });
+    expect(client.stats().intervalMs).toBeCloseTo(43.8, 5); // 40 ms × 1.1, then 5 % of the way back after the retry succeeded
+    expect(client.stats().baseIntervalMs).toBe(40);
+    await client.close();
+  });
+
   it('honours Retry-After when the server sends one', async () => {
     let n = 0;
     server = await startServer((_hit, res) => {
