@@ -61,8 +61,8 @@ export type SoakCase = {
   name: string;
   profile: ProfileName;
   faults: FaultOptions;
-  /** The sandbox closed mid-import, down for `downMs`, started again. */
-  outage?: { downMs: number };
+  /** The sandbox closed mid-import (once the first batch of `phase`, default people, is written), down for `downMs`, started again. */
+  outage?: { downMs: number; phase?: Phase };
   retry?: RetrySettings;
 };
 
@@ -126,6 +126,8 @@ export const QUICK_TIMEOUT_MS = 1_000;
 /** Twenty's buckets (100 calls per second and per minute) with the minute scaled to a second: 100 calls a second. */
 const SANDBOX_RATE_LIMIT = { shortLimit: 100, shortWindowMs: 1_000, longLimit: 100, longWindowMs: 1_000 };
 const CLIENT_BUCKETS = [{ limit: 100, windowMs: 1_000 }, { limit: 100, windowMs: 1_000 }];
+/** The phase whose first written batch brings the outage, one per time round the matrix. */
+const OUTAGE_PHASES: Phase[] = ['people', 'transactions', 'subscriptions'];
 const INJECTED_INVALID = /\(injected fault: invalid record\)/;
 
 /** The retry window for a refused connection, at its shortest (every jitter factor 1): the longest outage ridden out for sure. */
@@ -193,7 +195,7 @@ export function describeFaults(c: SoakCase): string {
   if (f.rateLimitStormRate) parts.push(`429×${f.rateLimitStormLength ?? 5} ${pct(f.rateLimitStormRate)}`);
   if (f.invalidRecordRate) parts.push(`invalid ${pct(f.invalidRecordRate)}/rec`);
   if (f.latencyMs) parts.push(`+${f.latencyMs} ms`);
-  if (c.outage) parts.push(`down ${Math.round(c.outage.downMs / 100) / 10} s, retries ${c.retry?.maxRetries ?? 5}×${c.retry?.minMs ?? 1000} ms+`);
+  if (c.outage) parts.push(`down ${Math.round(c.outage.downMs / 100) / 10} s in ${c.outage.phase ?? 'people'}, retries ${c.retry?.maxRetries ?? 5}×${c.retry?.minMs ?? 1000} ms+`);
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
@@ -231,8 +233,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakSummary> {
   const one = async (i: number): Promise<void> => {
     const pass = Math.floor(i / matrix.length);
     const base = matrix[i % matrix.length]!;
-    // Each time round the matrix: another seed (exports and faults), and the other profile.
-    const c: SoakCase = { ...base, profile: pass % 2 === 0 ? base.profile : base.profile === 'v1' ? 'v2' : 'v1', faults: { ...base.faults, seed: baseSeed * 1000 + i } };
+    // Each time round the matrix: another seed (exports and faults), the other profile, the outage in another phase.
+    const c: SoakCase = {
+      ...base,
+      profile: pass % 2 === 0 ? base.profile : base.profile === 'v1' ? 'v2' : 'v1',
+      faults: { ...base.faults, seed: baseSeed * 1000 + i },
+      ...(base.outage ? { outage: { ...base.outage, phase: OUTAGE_PHASES[pass % OUTAGE_PHASES.length]! } } : {}),
+    };
     const seed = baseSeed + pass;
     let exports = exportsBySeed.get(seed);
     if (!exports) {
@@ -342,7 +349,7 @@ export async function soakRun(input: RunInput): Promise<RunResult> {
         stage: 'full',
         onProgress: (p) => {
           // mid-import: once the first batch of people is written, a batch of them is on its way
-          if (c.outage && p.phase === 'people' && p.rows > 0) startOutage();
+          if (c.outage && p.phase === (c.outage.phase ?? 'people') && p.rows > 0) startOutage();
         },
       });
     const results: ImportResult[] = [];
