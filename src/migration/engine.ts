@@ -217,39 +217,49 @@ class ImportRun {
         rows += full.length;
         this.options.onProgress?.({ phase, stage: this.options.stage, rows, counts });
       });
+      // Its failure is thrown where it is awaited (the next flush, or the phase's end). Until then the loop reads rows,
+      // and a rejection nobody awaits yet would end the process as an unhandled rejection.
+      inFlight.catch(() => undefined);
     };
-    for await (const item of source.rows) {
-      if (this.options.signal?.aborted) {
-        this.result.cancelled = true;
-        break;
+    try {
+      for await (const item of source.rows) {
+        if (this.options.signal?.aborted) {
+          this.result.cancelled = true;
+          break;
+        }
+        if ('skipped' in item) {
+          if (this.options.stage === 'sample') continue; // a sample writes records; the rest is the full stage's
+          await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: item.skipped, file: item.file, line: item.line, values: item.values }]);
+          rows++;
+          continue;
+        }
+        if (!source.inStage(item)) continue;
+        this.result.problemCount += item.problems.length;
+        for (const p of item.problems) if (this.result.problems.length < 1000) this.result.problems.push({ phase, key: item.key, ...p });
+        if (seen.has(item.key)) {
+          await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: `the same ${item.keyField} (${item.key}) as an earlier row: the first row wins`, file: item.file, line: item.line, values: item.values }]);
+          continue;
+        }
+        seen.add(item.key);
+        for (const n of item.notes) this.notes.push({ title: noteTitle(n.column, item.key), body: n.body, personKey: item.key });
+        const previous = this.state.outcomes.get(stateKey(phase, item.key));
+        if (previous && previous.outcome !== 'failed') continue; // written by an earlier run or stage of this migration
+        const before = this.earlier.get(stateKey(phase, item.key));
+        if (before && before.hash === item.hash) {
+          // Delta: the same content an earlier migration wrote; the record stays as it is, without a request.
+          await this.record([{ phase, key: item.key, outcome: 'unchanged', id: before.id!, hash: item.hash, file: item.file, line: item.line, reason: 'unchanged since the earlier import', ...(before.email ? { email: before.email } : {}) }]);
+          continue;
+        }
+        batch.push(item);
+        if (batch.length >= batchMax) await flush();
       }
-      if ('skipped' in item) {
-        if (this.options.stage === 'sample') continue; // a sample writes records; the rest is the full stage's
-        await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: item.skipped, file: item.file, line: item.line, values: item.values }]);
-        rows++;
-        continue;
-      }
-      if (!source.inStage(item)) continue;
-      this.result.problemCount += item.problems.length;
-      for (const p of item.problems) if (this.result.problems.length < 1000) this.result.problems.push({ phase, key: item.key, ...p });
-      if (seen.has(item.key)) {
-        await this.record([{ phase, key: `${item.file}:${item.line}`, outcome: 'skipped', reason: `the same ${item.keyField} (${item.key}) as an earlier row: the first row wins`, file: item.file, line: item.line, values: item.values }]);
-        continue;
-      }
-      seen.add(item.key);
-      for (const n of item.notes) this.notes.push({ title: noteTitle(n.column, item.key), body: n.body, personKey: item.key });
-      const previous = this.state.outcomes.get(stateKey(phase, item.key));
-      if (previous && previous.outcome !== 'failed') continue; // written by an earlier run or stage of this migration
-      const before = this.earlier.get(stateKey(phase, item.key));
-      if (before && before.hash === item.hash) {
-        // Delta: the same content an earlier migration wrote; the record stays as it is, without a request.
-        await this.record([{ phase, key: item.key, outcome: 'unchanged', id: before.id!, hash: item.hash, file: item.file, line: item.line, reason: 'unchanged since the earlier import', ...(before.email ? { email: before.email } : {}) }]);
-        continue;
-      }
-      batch.push(item);
-      if (batch.length >= batchMax) await flush();
+      if (!this.result.cancelled) await flush();
+    } catch (error) {
+      // The batch on its way ends (its answer journalled, or its failure known) before the error goes up and the
+      // journal is closed under it.
+      await inFlight.catch(() => undefined);
+      throw error;
     }
-    if (!this.result.cancelled) await flush();
     await inFlight;
   }
 

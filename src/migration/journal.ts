@@ -4,7 +4,6 @@
  * the middle of a write can leave only the last line cut short; readers drop it and `Journal.open` cuts it off before
  * appending, so the next entry starts on a line of its own.
  */
-import { createReadStream } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
@@ -110,8 +109,10 @@ function ioError(path: string, what: string, error: unknown): UserError {
   const code = (error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? 'unknown error';
   const advice =
     code === 'ENOSPC' || code === 'EDQUOT'
-      ? 'Free some disk space, then run again: the migration resumes from its journal.'
-      : "Check the folder's permissions and the disk, then run again: the migration resumes from its journal.";
+      ? `Free some disk space (the disk holding ${dirname(path)} is full), then run again: the migration resumes from its journal.`
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? `This user may not ${what === 'cannot be read' ? 'read' : 'write'} there: make ${dirname(path)} (and MIGRATION_HOME) ${what === 'cannot be read' ? 'readable' : 'writable'} for this user, then run again: the migration resumes from its journal.`
+        : "Check the folder's permissions and the disk, then run again: the migration resumes from its journal.";
   return new UserError(`${path}: the migration journal ${what} (${code}). ${advice}`, { cause: error });
 }
 
@@ -141,7 +142,9 @@ export type JournalScan = Omit<JournalRead, 'entries'>;
 
 /**
  * Streams a journal's entries to `visit` in order, holding one line at a time, for journals too big to keep whole.
- * Same rules as `readJournal`; a missing file has no entries.
+ * Same rules as `readJournal`; a missing file has no entries. It reads the bytes the file held when the read began
+ * (its size then): an append made meanwhile is the next reader's, and a path that is no regular file (a device such
+ * as /dev/full, which never ends) cannot keep a reader going forever.
  */
 export async function scanJournal(path: string, visit: (entry: JournalEntry, line: number) => void): Promise<JournalScan> {
   let lines = 0;
@@ -168,8 +171,23 @@ export async function scanJournal(path: string, visit: (entry: JournalEntry, lin
     }
   };
 
+  let handle: FileHandle;
+  let size: number;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { cutTail: false, lines: 0 };
+    throw ioError(path, 'cannot be read', error);
+  }
+  try {
+    size = (await handle.stat()).size;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw ioError(path, 'cannot be read', error);
+  }
+  try {
+    const chunks = size === 0 ? [] : (handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 1024 * 1024, autoClose: false }) as AsyncIterable<Buffer>);
+    for await (const chunk of chunks) {
       let start = 0;
       for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
         const piece = chunk.subarray(start, end);
@@ -192,8 +210,9 @@ export async function scanJournal(path: string, visit: (entry: JournalEntry, lin
     }
   } catch (error) {
     if (error instanceof UserError || visitorError?.error === error) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { cutTail: false, lines: 0 };
     throw ioError(path, 'cannot be read', error);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 
   // Bytes after the last newline are a write that never finished: its append was never acknowledged.
