@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
@@ -40,8 +40,12 @@ export class MigrationLock {
    * Refused with a `UserError` while a live process holds it.
    */
   static async acquire(dir: string, what: string): Promise<MigrationLock> {
-    await mkdir(dir, { recursive: true });
     const path = join(dir, LOCK_FILE);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw lockError(path, error);
+    }
     const holder: Holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), what };
     const content = Buffer.from(`${JSON.stringify(holder)}\n`, 'utf8');
     const giveUpAt = Date.now() + CONTENDED_MS;
@@ -215,7 +219,15 @@ function refusal(dir: string, path: string, holder: Holder): UserError {
   return new UserError(`Migration ${basename(dir)} is already running (${who}, since ${holder.startedAt}). Wait for it to finish, or stop it first.`);
 }
 
+/** Named by the lock file, whichever of its helper files failed (a temporary file's name means nothing to a person). */
 function lockError(path: string, error: unknown, verb: 'taken' | 'released' = 'taken'): UserError {
   const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown error';
-  return new UserError(`${path}: the migration's lock cannot be ${verb} (${code}). Check the folder's permissions, then try again.`, { cause: error });
+  const folder = dirname(path);
+  const advice =
+    code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+      ? `this user may not write in ${folder}. Make that folder (and MIGRATION_HOME) writable for this user, then try again.`
+      : code === 'ENOSPC' || code === 'EDQUOT'
+        ? `the disk holding ${folder} is full. Free some disk space, then try again.`
+        : "check the folder's permissions and the disk, then try again.";
+  return new UserError(`${join(folder, LOCK_FILE)}: the migration's lock cannot be ${verb} (${code}): ${advice}`, { cause: error });
 }

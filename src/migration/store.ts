@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { mappingDocumentSchema, type MappingDocument } from '../mapping/document.js';
 
@@ -30,9 +30,13 @@ export class MigrationStore {
 
   async saveMapping(document: MappingDocument): Promise<string> {
     const dir = this.dir(document.migrationId);
-    await mkdir(dir, { recursive: true });
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw storageError(dir, 'cannot be created', error, this.home);
+    }
     const path = join(dir, MAPPING_FILE);
-    await writeFileAtomic(path, `${JSON.stringify(mappingDocumentSchema.parse(document), null, 2)}\n`);
+    await writeFileAtomic(path, `${JSON.stringify(mappingDocumentSchema.parse(document), null, 2)}\n`, this.home);
     return path;
   }
 
@@ -61,21 +65,48 @@ export class MigrationStore {
   }
 }
 
-/** Writes a file so that readers see the old content or the new, never a mix: temp file, fsync, rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * Writes a file so that readers see the old content or the new, never a mix: temp file, fsync, rename. A folder this
+ * user may not write in, or a full disk, is a `UserError` naming the folder (and `home`, MIGRATION_HOME, when given).
+ */
+export async function writeFileAtomic(path: string, text: string, home?: string): Promise<void> {
   // One temporary file per write: two saves at once must not write into the same one.
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw storageError(path, 'cannot be written', error, home);
   }
+}
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * A failed write of a migration's files, as the user can fix it: a folder this user may not write in, or a full
+ * disk, becomes a `UserError` that names the folder and says what to do. Any other error is returned unchanged.
+ */
+export function storageError(path: string, what: string, error: unknown, home?: string): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === undefined || error instanceof UserError) return error;
+  const folder = dirname(path);
+  const where = home ? ` Migrations keep their state in MIGRATION_HOME (${home}).` : '';
+  if (NOT_WRITABLE.has(code)) {
+    return new UserError(
+      `This user may not write in ${folder}, so ${path} ${what} (${code}).${where} Make that folder writable for this user, or set MIGRATION_HOME to a folder it can write, then run again.`,
+      { cause: error },
+    );
+  }
+  if (NO_SPACE.has(code)) {
+    return new UserError(`The disk holding ${folder} is full, so ${path} ${what} (${code}).${where} Free some disk space, then run again.`, { cause: error });
+  }
+  return error;
 }

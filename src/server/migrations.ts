@@ -50,7 +50,7 @@ export async function openFromExports(ctx: ServerContext, requested: readonly st
   const { files, inspection } = await inspectFiles(ctx, requested);
   const connection = await ctx.connection();
   const session = await openMigration(files, connection, ctx.home, { inspection, fresh, env: ctx.env });
-  await writeFileAtomic(join(session.dir, EXPORTS_FILE), `${JSON.stringify({ files }, null, 2)}\n`);
+  await writeFileAtomic(join(session.dir, EXPORTS_FILE), `${JSON.stringify({ files }, null, 2)}\n`, ctx.home);
   return session;
 }
 
