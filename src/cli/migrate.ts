@@ -11,11 +11,10 @@ import { DEFAULT_SAMPLE_SIZE, runImport, type ImportResult, type Phase, type Sta
 import { automationInventory, tagListSequenceCounts } from '../migration/inventory.js';
 import { readJobStatus, type JobStatus, type JobTracker } from '../migration/job.js';
 import { runImportJob } from '../migration/import-job.js';
-import { MigrationLock } from '../migration/lock.js';
 import { POLICIES, type Policy } from '../migration/matching.js';
 import { sourceRowsOf } from '../migration/reconcile.js';
 import { spotCheck, writeReport } from '../migration/report.js';
-import { planRollback, runRollback } from '../migration/rollback.js';
+import { planRollback, runRollbackJob } from '../migration/rollback.js';
 import { applyMigrationSchema, describeChange, planSchemaChanges } from '../migration/schema-changes.js';
 import { autoAcceptedOnly, openMigration, type MigrationSession } from '../migration/session.js';
 import { MigrationStore, writeFileAtomic } from '../migration/store.js';
@@ -256,18 +255,13 @@ export async function rollbackCommand(id: string | undefined, options: { yes: bo
       err('\nNothing was changed. Records changed in Twenty since the import are kept and listed. Run with --yes to roll back.');
       return 2;
     }
-    const lock = await MigrationLock.acquire(dir, 'rollback');
-    try {
-      const result = await runRollback(dir, connection.client, { removeSchema: options.removeFields });
-      const reversed = Object.entries(result.reversed).map(([phase, r]) => `${phase}: ${r.destroyed} destroyed, ${r.restored} restored`);
-      out(`Rolled back. ${reversed.join('; ')}.`);
-      if (result.schemaRemoved.length > 0) out(`Removed from the data model: ${result.schemaRemoved.join(', ')}.`);
-      else if (options.removeFields) out('The custom fields stay: they are removed only when every record was rolled back.');
-      if (result.kept.length > 0) out(`Kept (changed in Twenty since the import): ${result.kept.length}\n${result.kept.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
-      if (result.errored.length > 0) err(`Could not roll back ${result.errored.length}:\n${result.errored.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
-      return result.errored.length > 0 ? 1 : 0;
-    } finally {
-      await lock.release();
-    }
+    const result = await runRollbackJob(dir, id, connection.client, { removeSchema: options.removeFields });
+    const reversed = Object.entries(result.reversed).map(([phase, r]) => `${phase}: ${r.destroyed} destroyed, ${r.restored} restored`);
+    out(`Rolled back. ${reversed.join('; ')}.`);
+    if (result.schemaRemoved.length > 0) out(`Removed from the data model: ${result.schemaRemoved.join(', ')}.`);
+    else if (options.removeFields) out('The custom fields stay: they are removed only when every record was rolled back.');
+    if (result.kept.length > 0) out(`Kept (changed in Twenty since the import): ${result.kept.length}\n${result.kept.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
+    if (result.errored.length > 0) err(`Could not roll back ${result.errored.length}:\n${result.errored.slice(0, 20).map((k) => `  ${k.phase} ${terminalSafe(k.key)}: ${terminalSafe(k.reason)}`).join('\n')}`);
+    return result.errored.length > 0 ? 1 : 0;
   });
 }

@@ -29,6 +29,7 @@ export async function runImportJob(options: ImportJobOptions): Promise<ImportRes
   try {
     const total = session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
     const tracker = new JobTracker(session.dir, session.migrationId, stage, total);
+    await tracker.begin();
     options.onStarted?.(tracker);
     try {
       const result = await runImport({

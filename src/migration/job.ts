@@ -1,7 +1,7 @@
 /**
- * An import as a job another process can watch: its progress, rate and ETA, written to `status.json` in the
- * migration's folder while it runs (at most once a second) and when it ends. `kartra-twenty status` and the MCP
- * `import_status` tool read it; a job whose process died shows as such, not as running forever.
+ * An import (or a rollback) as a job another process can watch: its progress, rate and ETA, written to `status.json`
+ * in the migration's folder when it starts, while it runs (at most once a second) and when it ends. `kartra-twenty
+ * status` and the MCP `import_status` tool read it; a job whose process died shows as such, not as running forever.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +50,25 @@ export class JobTracker {
     this.status = { migrationId, stage, state: 'running', pid: process.pid, startedAt: now, updatedAt: now, rows: 0, totalRows, ratePerSecond: 0, counts: {}, lastErrors: [] };
   }
 
+  /**
+   * Says the job runs, on disk, before it writes anything: a process killed before its first progress shows as
+   * interrupted, not as the job before it (or as none).
+   */
+  async begin(): Promise<void> {
+    this.save();
+    await this.writing;
+  }
+
+  /** A job without phases (a rollback): `rows` of about `totalRows` done. */
+  advance(rows: number): void {
+    this.status.rows = rows;
+    const seconds = (Date.now() - this.started) / 1000;
+    this.status.ratePerSecond = seconds > 0 ? Math.round((rows / seconds) * 10) / 10 : 0;
+    const left = Math.max(0, this.status.totalRows - rows);
+    if (this.status.ratePerSecond > 0) this.status.etaSeconds = Math.round(left / this.status.ratePerSecond);
+    if (Date.now() - this.lastWrite >= 1000) this.save();
+  }
+
   progress(p: Progress): void {
     if (p.phase !== this.currentPhase) {
       this.finishedRows += this.currentRows;
@@ -70,13 +89,13 @@ export class JobTracker {
     this.status.lastErrors = [...this.status.lastErrors, message.slice(0, 300)].slice(-5);
   }
 
-  async end(result: ImportResult | undefined, error?: unknown): Promise<JobStatus> {
+  async end(result: { cancelled: boolean; counts?: ImportResult['counts'] } | undefined, error?: unknown): Promise<JobStatus> {
     if (error !== undefined) {
       this.status.state = 'failed';
       this.status.error = (error as Error)?.message?.slice(0, 500) ?? String(error);
     } else {
       this.status.state = result?.cancelled ? 'cancelled' : 'finished';
-      if (result) this.status.counts = result.counts;
+      if (result?.counts) this.status.counts = result.counts;
     }
     delete this.status.etaSeconds;
     this.save();

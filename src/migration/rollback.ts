@@ -10,7 +10,9 @@ import type { TwentyClient } from '../twenty/client.js';
 import { isIn, where } from '../twenty/filters.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import { JOURNAL_FILE, PHASE_OBJECT, readJournalState, stateKey, type Phase, type RowOutcome } from './engine.js';
+import { JobTracker } from './job.js';
 import { Journal, scanJournal } from './journal.js';
+import { MigrationLock } from './lock.js';
 import { pluralOf } from './matching.js';
 
 /** Later records point to earlier ones: undo opportunities first, companies last. */
@@ -131,6 +133,43 @@ export async function runRollback(
     await journal.close();
   }
   return result;
+}
+
+/**
+ * A rollback as a job: under the migration's lock (refused while an import or another rollback of it runs, from any
+ * process) and tracked in status.json like an import, so `status` and import_status tell a rollback stopped midway
+ * (interrupted, cancelled, failed) from the import before it.
+ */
+export async function runRollbackJob(
+  dir: string,
+  migrationId: string,
+  client: TwentyClient,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; removeSchema?: boolean } = {},
+): Promise<RollbackResult> {
+  const lock = await MigrationLock.acquire(dir, 'rollback');
+  try {
+    const total = (await planRollback(dir)).reduce((n, p) => n + p.destroy + p.restore, 0);
+    const tracker = new JobTracker(dir, migrationId, 'rollback', total);
+    await tracker.begin();
+    try {
+      const result = await runRollback(dir, client, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.removeSchema ? { removeSchema: true } : {}),
+        onProgress: (done) => {
+          tracker.advance(done);
+          options.onProgress?.(done, total);
+        },
+      });
+      for (const e of result.errored.slice(0, 5)) tracker.error(`${e.phase} ${e.key}: ${e.reason}`);
+      await tracker.end({ cancelled: result.cancelled });
+      return result;
+    } catch (error) {
+      await tracker.end(undefined, error);
+      throw error;
+    }
+  } finally {
+    await lock.release();
+  }
 }
 
 /**

@@ -50,7 +50,11 @@ export default defineTool({
     const data = {
       migrationId: id,
       state,
-      ...(job ? { job: { id: job.id, kind: job.kind, label: job.label, startedAt: job.startedAt } } : saved ? { job: { kind: 'import', label: `import, stage ${saved.stage}`, startedAt: saved.startedAt } } : {}),
+      ...(job
+        ? { job: { id: job.id, kind: job.kind, label: job.label, startedAt: job.startedAt } }
+        : saved
+          ? { job: saved.stage === 'rollback' ? { kind: 'rollback', label: 'rollback', startedAt: saved.startedAt } : { kind: 'import', label: `import, stage ${saved.stage}`, startedAt: saved.startedAt } }
+          : {}),
       ...(status
         ? {
             progress: { rows: status.rows, totalRows: status.totalRows, ratePerSecond: status.ratePerSecond, ...(status.etaSeconds !== undefined && state === 'running' ? { etaSeconds: status.etaSeconds } : {}), ...(status.phase ? { phase: status.phase } : {}) },
@@ -67,7 +71,7 @@ export default defineTool({
   },
 });
 
-type Sentence = { state: string; job?: { label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; counts?: Record<string, Record<string, number>>; message?: string; error?: string };
+type Sentence = { state: string; job?: { kind: string; label: string }; progress?: { rows: number; totalRows: number; ratePerSecond?: number; etaSeconds?: number }; counts?: Record<string, Record<string, number>>; message?: string; error?: string };
 
 /** What a finished import did, over every object: "1,204 created, 3 updated, 0 unchanged, 17 skipped, 0 failed". */
 function totals(counts: Sentence['counts']): string {
@@ -86,8 +90,10 @@ function sentence(d: Sentence): string {
     case 'running':
       return `${label}: running,${where} Ask again with waitSeconds to follow it.`;
     case 'finished':
+      if (d.job?.kind === 'rollback') return `${label}: finished.`;
       return `${label}: finished${d.counts ? ` (this run: ${totals(d.counts)})` : ''}. Next: reconciliation_report.`;
     case 'interrupted':
+      if (d.job?.kind === 'rollback') return `${label}: interrupted (the process running it stopped).${where} Roll back again (preview_rollback, then rollback_import): it goes on where it stopped.`;
       return `${label}: interrupted (the process running it stopped).${where} Start the same stage again (preview_import, then start_import): it goes on where it stopped and writes nothing twice.`;
     case 'cancelled':
       return `${label}: stopped before the end.${where} Starting it again goes on where it stopped.`;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MigrationLock } from '../migration/lock.js';
-import { planRollback, runRollback } from '../migration/rollback.js';
+import { planRollback, runRollbackJob } from '../migration/rollback.js';
 import { savedMapping } from '../server/migrations.js';
 import { rollbackPlanHash } from '../server/plans.js';
 import { defineTool } from './define.js';
@@ -25,22 +24,17 @@ export default defineTool({
     const { client } = await ctx.connection();
     const total = plan.reduce((n, p) => n + p.destroy + p.restore, 0);
     const job = ctx.jobs.start(id, 'rollback', 'rollback', async (j) => {
-      const lock = await MigrationLock.acquire(dir, 'rollback');
-      try {
-        const result = await runRollback(dir, client, {
-          signal: j.controller.signal,
-          removeSchema: remove,
-          onProgress: (done) => {
-            j.progress = { done, total, message: `rollback: ${done} of ${total} records` };
-            ctx.jobs.changed();
-          },
-        });
-        const reversed = Object.entries(result.reversed).filter(([, r]) => r.destroyed + r.restored > 0);
-        j.progress.message = `rolled back: ${reversed.map(([phase, r]) => `${phase} ${r.destroyed} destroyed, ${r.restored} restored`).join('; ') || 'nothing'}; ${result.kept.length} kept (changed since), ${result.errored.length} errored`;
-        return result;
-      } finally {
-        await lock.release();
-      }
+      const result = await runRollbackJob(dir, id, client, {
+        signal: j.controller.signal,
+        removeSchema: remove,
+        onProgress: (done) => {
+          j.progress = { done, total, message: `rollback: ${done} of ${total} records` };
+          ctx.jobs.changed();
+        },
+      });
+      const reversed = Object.entries(result.reversed).filter(([, r]) => r.destroyed + r.restored > 0);
+      j.progress.message = `rolled back: ${reversed.map(([phase, r]) => `${phase} ${r.destroyed} destroyed, ${r.restored} restored`).join('; ') || 'nothing'}; ${result.kept.length} kept (changed since), ${result.errored.length} errored`;
+      return result;
     });
     return { summary: `Rollback started (job ${job.id}, ${total} records). Follow it with import_status.`, data: { migrationId: id, jobId: job.id, state: job.state } };
   },
