@@ -154,6 +154,7 @@ export async function importCommand(paths: string[], options: { stage?: string |
   return withConnection(async (connection) => {
     const session = await openMigration(paths, connection, migrationHome(), earlier ? { inherit: earlier.mapping } : {});
     if (earlier && session.migrationId === options.since) throw new UserError(`These are the same exports as migration ${options.since}: nothing is newer. Use --stage full to finish it.`);
+    if (!earlier && session.proposed) await refuseChangedExports(session);
     if (!options.yes) {
       printPreview(session, connection, policy, await preview(session, connection, policy));
       err(`\nNothing was written. To import, run the same command with --yes.`);
@@ -169,6 +170,22 @@ export async function importCommand(paths: string[], options: { stage?: string |
     await finishReport(session, connection, stage === 'sample');
     return 0;
   });
+}
+
+/**
+ * Exports never seen before (their mapping was proposed just now) that carry the names of files an earlier migration
+ * read: they changed since that migration's preview, so what the user saw and said yes to is not what would be
+ * written. Nothing is written; the new mapping is saved, so after a preview the same command goes on.
+ */
+async function refuseChangedExports(session: MigrationSession): Promise<void> {
+  const [changed] = await new MigrationStore(migrationHome()).changedSince(session.mapping);
+  if (!changed) return;
+  const files = changed.files.slice(0, 3).join(', ') + (changed.files.length > 3 ? ` and ${changed.files.length - 3} more` : '');
+  throw new UserError(
+    `The exports changed since migration ${changed.migrationId} was previewed: ${files} ${changed.files.length === 1 ? 'is' : 'are'} not what that preview read. ` +
+      `As they are now they are a new migration, ${session.migrationId}, whose preview was not shown, so nothing was written. ` +
+      `Run kartra-twenty preview on them, then this command again to import them as they are now; or import only what changed into ${changed.migrationId} with --stage delta --since ${changed.migrationId}.`,
+  );
 }
 
 export async function migrateCommand(paths: string[], options: { policy?: string | undefined; yes: boolean }): Promise<number> {

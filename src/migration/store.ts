@@ -4,7 +4,7 @@
  * leaves either the old document or the new one, never half of one.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { mappingDocumentSchema, type MappingDocument } from '../mapping/document.js';
@@ -38,6 +38,22 @@ export class MigrationStore {
     const path = join(dir, MAPPING_FILE);
     await writeFileAtomic(path, `${JSON.stringify(mappingDocumentSchema.parse(document), null, 2)}\n`, this.home);
     return path;
+  }
+
+  /**
+   * The other migrations in this home whose mapping names export files of the same names as `document`'s with other
+   * content: these exports as they were when those were mapped or previewed, before they changed.
+   */
+  async changedSince(document: MappingDocument): Promise<{ migrationId: string; files: string[] }[]> {
+    const mine = new Map(document.datasets.flatMap((d) => d.files.map((f) => [f.name, f.sha256] as const)));
+    const found: { migrationId: string; files: string[] }[] = [];
+    for (const name of (await readdir(this.home).catch(() => [] as string[])).sort()) {
+      if (!ID.test(name) || name === document.migrationId) continue;
+      const other = await this.loadMapping(name).catch(() => undefined);
+      const files = (other?.datasets ?? []).flatMap((d) => d.files).filter((f) => mine.has(f.name) && mine.get(f.name) !== f.sha256).map((f) => f.name);
+      if (files.length > 0) found.push({ migrationId: name, files });
+    }
+    return found;
   }
 
   /** The saved mapping, or undefined when there is none yet. A damaged file is an error that says what to do. */
