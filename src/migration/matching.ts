@@ -125,6 +125,8 @@ const isEmpty = (v: unknown): boolean =>
   v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isEmpty));
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+/** A field's value as Twenty holds it equals `a`: the same, or both empty. */
+export const holdsValue = (a: unknown, b: unknown): boolean => (isEmpty(a) && isEmpty(b)) || same(a, b);
 function normalise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalise);
   if (v !== null && typeof v === 'object') {

@@ -5,7 +5,8 @@
  * is kept and listed. Each record ends reversed, kept or errored; the journal records the reversed ones, so a rollback
  * stopped midway goes on where it stopped, and a later import sees them as not imported.
  */
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { TwentyClient } from '../twenty/client.js';
 import { isIn, where } from '../twenty/filters.js';
 import type { TwentyRecord } from '../twenty/records.js';
@@ -13,7 +14,7 @@ import { JOURNAL_FILE, PHASE_OBJECT, readJournalState, stateKey, type Phase, typ
 import { JobTracker } from './job.js';
 import { Journal, scanJournal } from './journal.js';
 import { MigrationLock } from './lock.js';
-import { pluralOf } from './matching.js';
+import { holdsValue, pluralOf } from './matching.js';
 
 /** Later records point to earlier ones: undo opportunities first, companies last. */
 const UNDO_ORDER: readonly Phase[] = ['noteTargets', 'notes', 'subscriptions', 'transactions', 'people', 'companies'];
@@ -42,10 +43,41 @@ export async function planRollback(dir: string): Promise<RollbackPlan> {
   }).filter((p) => p.destroy + p.restore > 0);
 }
 
-/** Edited in Twenty after the import wrote it: its updatedAt is later than the one the write returned. */
-function editedSince(record: TwentyRecord, outcome: RowOutcome): boolean {
+/**
+ * Edited in Twenty after the import wrote it: its updatedAt is later than the one the write returned, and later than
+ * any this tool gave it since through another migration (`byTool`: a delta's update, that delta's rollback).
+ */
+function editedSince(record: TwentyRecord, outcome: RowOutcome, byTool?: number): boolean {
   if (!outcome.updatedAt || typeof record.updatedAt !== 'string') return false;
-  return Date.parse(record.updatedAt) > Date.parse(outcome.updatedAt);
+  return Date.parse(record.updatedAt) > Math.max(Date.parse(outcome.updatedAt), byTool ?? Number.NEGATIVE_INFINITY);
+}
+
+const MIGRATION_DIR = /^m-[0-9a-f]{12}$/;
+
+/**
+ * The latest `updatedAt` this tool gave each record through the other migrations kept beside `dir` (the same
+ * MIGRATION_HOME): a delta's writes to records an earlier migration created, and the restores of that delta's
+ * rollback. Those are not someone's edits in Twenty, so they do not keep a record from its own migration's rollback.
+ * A journal that cannot be read counts for nothing: its records' changes stay unexplained, and such records are kept.
+ */
+async function writesByOtherMigrations(dir: string): Promise<Map<string, number>> {
+  const latest = new Map<string, number>();
+  const note = (id: unknown, at: unknown): void => {
+    const time = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+    if (typeof id === 'string' && Number.isFinite(time) && time > (latest.get(id) ?? Number.NEGATIVE_INFINITY)) latest.set(id, time);
+  };
+  const home = dirname(dir);
+  const names = await readdir(home).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name === basename(dir) || !MIGRATION_DIR.test(name)) continue;
+    await scanJournal(join(home, name, JOURNAL_FILE), (entry) => {
+      if (entry.t === 'done' || entry.t === 'rows') {
+        for (const r of (entry.records as RowOutcome[] | undefined) ?? []) if (r.outcome === 'created' || r.outcome === 'updated') note(r.id, r.updatedAt);
+      }
+      if (entry.t === 'reversed') for (const [id, at] of Object.entries((entry.restored as Record<string, string> | undefined) ?? {})) note(id, at);
+    }).catch(() => undefined);
+  }
+  return latest;
 }
 
 export async function runRollback(
@@ -63,6 +95,7 @@ export async function runRollback(
     cancelled: false,
   };
   let done = 0;
+  const byTool = await writesByOtherMigrations(dir);
   /** Ids that records kept in Twenty point to; undone later in the order, they are kept too. */
   const linkedFromKept = new Set<string>();
   try {
@@ -80,13 +113,22 @@ export async function runRollback(
           for (const record of page.records) current.set(String(record.id), record);
         }
         const reversed: string[] = [];
+        const restored: Record<string, string> = {};
         /** Created records still there: destroyed together, in one call where the workspace allows it. */
         const toDestroy: RowOutcome[] = [];
         for (const o of batch) {
           const end = { phase, key: o.key, id: o.id! };
           const record = current.get(o.id!);
           try {
-            if (record && editedSince(record, o)) {
+            if (record && o.outcome === 'updated' && editedSince(record, o, byTool.get(o.id!)) && Object.entries(o.previous ?? {}).every(([field, value]) => holdsValue(value, record[field]))) {
+              // Restored already: a rollback stopped after its restore reached Twenty, before the journal said so (or
+              // someone put those values back by hand). Either way the record is as this rollback would leave it.
+              result.reversed[phase].restored++;
+              if (typeof record.updatedAt === 'string') restored[o.id!] = record.updatedAt;
+              reversed.push(stateKey(phase, o.key));
+              continue;
+            }
+            if (record && editedSince(record, o, byTool.get(o.id!))) {
               result.kept.push({ ...end, reason: `changed in Twenty since the import (updatedAt ${String(record.updatedAt)}); left as it is` });
               for (const [field, value] of Object.entries(record)) if (field.endsWith('Id') && typeof value === 'string') linkedFromKept.add(value);
               continue;
@@ -103,7 +145,8 @@ export async function runRollback(
               }
               result.reversed[phase].destroyed++; // gone already
             } else if (record) {
-              await client.update(plural, o.id!, o.previous ?? {});
+              const restoredRecord = await client.update(plural, o.id!, o.previous ?? {});
+              if (typeof restoredRecord.updatedAt === 'string') restored[o.id!] = restoredRecord.updatedAt;
               result.reversed[phase].restored++;
             } else {
               result.kept.push({ ...end, reason: 'deleted in Twenty since the import; nothing to restore' });
@@ -123,7 +166,9 @@ export async function runRollback(
             for (const o of toDestroy) result.errored.push({ phase, key: o.key, id: o.id!, reason: (error as Error).message.slice(0, 300) });
           }
         }
-        if (reversed.length > 0) await journal.append({ t: 'reversed', keys: reversed });
+        // `restored`: the updatedAt each restore left, so a rollback of the migration that created the record can tell
+        // this change (the tool's) from an edit made in Twenty.
+        if (reversed.length > 0) await journal.append({ t: 'reversed', keys: reversed, ...(Object.keys(restored).length > 0 ? { restored } : {}) });
         done += batch.length;
         options.onProgress?.(done);
       }
