@@ -93,7 +93,8 @@ describe('the MCP server killed with SIGKILL during imports and a rollback, star
     for (let k = 0; k < 3; k++) {
       await startStage('full');
       const mode = pick(['delay', 'write-sent', 'write-answered'] as const);
-      const plan: KillPlan = mode === 'delay' ? { mode, ms: between(20, 300) } : { mode, nth: between(1, 2) };
+      // Each restart has fewer writes left: later kills come sooner, so that all three land.
+      const plan: KillPlan = mode === 'delay' ? { mode, ms: between(20, k === 0 ? 300 : 120) } : { mode, nth: k === 0 ? between(1, 2) : 1 };
       if (!(await killDuring('full', plan))) break;
       await restart('full', /import, stage full/);
     }
