@@ -5,8 +5,8 @@
  * checked against expected.json and against the sandbox's stored records, with neither API key anywhere. Prints a
  * row per run and the totals; exits 1 when any run failed. The checks are in test/helpers/soak.ts.
  *
- *   npm run soak                          the long version: 400 leads, a 30 s outage (about 3 minutes)
- *   npm run soak -- --quick               the short one CI runs (test/soak/soak.test.ts): 40 leads, a 3 s outage
+ *   npm run soak                          the long version: 400 leads, a 30 s outage (about 4 minutes)
+ *   npm run soak -- --quick               the short one CI runs (test/soak/soak.test.ts): 40 leads, a 3 s outage (35 s)
  *   npm run soak -- --runs 30 --leads 1000 --seed 7 [--outage 45] [--batch 50] [--parallel 3] [--keep]
  */
 import { parseArgs } from 'node:util';
