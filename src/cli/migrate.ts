@@ -115,10 +115,13 @@ async function importStage(session: MigrationSession, connection: TwentyConnecti
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   try {
-    const applied = await applyMigrationSchema(session.dir, connection.client, session.mapping);
-    if (applied.lines.length > 0) err(`schema: ${applied.lines.length} changes applied`);
     let print: (() => void) | undefined;
     const result = await runImportJob({
+      // under the lock: a second import started at the same time is refused before it changes the data model
+      underLock: async () => {
+        const applied = await applyMigrationSchema(session.dir, connection.client, session.mapping);
+        if (applied.lines.length > 0) err(`schema: ${applied.lines.length} changes applied`);
+      },
       session,
       client: connection.client,
       policy,

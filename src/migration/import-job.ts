@@ -21,12 +21,15 @@ export type ImportJobOptions = {
   onProgress?: (progress: Progress, tracker: JobTracker) => void;
   /** Called once the lock is held, before any write: the job is on its way. */
   onStarted?: (tracker: JobTracker) => void;
+  /** Work that must not race another import of the migration (the CLI's schema changes): run under the lock first. */
+  underLock?: () => Promise<void>;
 };
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
   const { session, stage } = options;
   const lock = await MigrationLock.acquire(session.dir, `import --stage ${stage}`);
   try {
+    await options.underLock?.();
     const total = session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
     const tracker = new JobTracker(session.dir, session.migrationId, stage, total);
     await tracker.begin();
