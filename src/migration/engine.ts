@@ -363,6 +363,7 @@ class ImportRun {
     if (company) {
       const id = this.companyIds.get(company.key);
       if (id) draft.payload.companyId = id;
+      else draft.problems.push({ column: 'company', problem: `its company (${company.key}) was not imported, so the record is written without it` });
     }
     if (pointOfContact) {
       const id = (pointOfContact.leadId && this.personIdsByLead.get(pointOfContact.leadId)) || (pointOfContact.email && this.personIdsByEmail.get(pointOfContact.email));
