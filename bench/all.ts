@@ -51,14 +51,14 @@ function run(bench: Bench): Promise<{ output: string; seconds: number; code: num
   });
 }
 
-const sections = previousSections();
+const ran = new Map<string, string>();
 let failed = 0;
 for (const bench of BENCHES) {
   if (only && !only.includes(bench.id)) continue;
   process.stderr.write(`\n== ${bench.title}: ${bench.command.join(' ')}\n`);
   const { output, seconds, code } = await run(bench);
   if (code !== 0) failed++;
-  sections.set(
+  ran.set(
     bench.id,
     [
       `## ${bench.title}`,
@@ -73,6 +73,8 @@ for (const bench of BENCHES) {
   );
 }
 
+// read now, not at the start: another run may have written its sections meanwhile
+const sections = new Map([...previousSections(), ...ran]);
 const body = BENCHES.filter((b) => sections.has(b.id))
   .map((b) => `<!-- bench:${b.id} -->\n${sections.get(b.id)}<!-- /bench:${b.id} -->`)
   .join('\n\n');
