@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server/server.js';
+import { TOOL_NAMES } from './mcp-flow.js'; // design.md "MCP surface": the stable tool names
 
 /** The Claude Desktop bundle's manifest against what the code reads and serves. */
 
@@ -31,22 +32,6 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
   bin: Record<string, string>;
 };
 
-/** design.md "MCP surface": the stable tool names. */
-const TOOLS = [
-  'inspect_exports',
-  'describe_twenty',
-  'propose_mapping',
-  'edit_mapping',
-  'preview_schema_changes',
-  'apply_schema_changes',
-  'preview_import',
-  'start_import',
-  'import_status',
-  'reconciliation_report',
-  'preview_rollback',
-  'rollback_import',
-  'automation_inventory',
-];
 
 /** The environment the code reads its configuration from (design.md "Configuration"), by user_config key. */
 const ENV_BY_SETTING = {
@@ -108,7 +93,7 @@ describe('manifest.json', () => {
   });
 
   it('lists the thirteen tools and the two prompts', () => {
-    expect(manifest.tools?.map((tool) => tool.name)).toEqual(TOOLS);
+    expect(manifest.tools?.map((tool) => tool.name)).toEqual(TOOL_NAMES);
     for (const tool of manifest.tools ?? []) expect(tool.description, tool.name).toMatch(/^\S.{10,}$/);
     expect(manifest.prompts?.map((prompt) => prompt.name)).toEqual(['migrate-kartra-to-twenty', 'review-mapping']);
   });
@@ -119,7 +104,7 @@ describe('manifest.json', () => {
     await Promise.all([createServer().connect(serverSide), client.connect(clientSide)]);
     const { tools } = await client.listTools();
     await client.close();
-    expect(tools.map((t) => t.name).sort()).toEqual([...TOOLS].sort());
+    expect(tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
   });
 
   it('passes mcpb validate', async () => {
