@@ -5,8 +5,7 @@
  * their own confirmation.
  */
 import { runImport, type ImportResult, type Progress, type Stage } from './engine.js';
-import { JobTracker } from './job.js';
-import { MigrationLock } from './lock.js';
+import { runTrackedJob, type JobTracker } from './job.js';
 import type { Policy } from './matching.js';
 import type { MigrationSession } from './session.js';
 import type { TwentyClient } from '../twenty/client.js';
@@ -27,35 +26,25 @@ export type ImportJobOptions = {
 
 export async function runImportJob(options: ImportJobOptions): Promise<ImportResult> {
   const { session, stage } = options;
-  const lock = await MigrationLock.acquire(session.dir, `import --stage ${stage}`);
-  try {
+  const prepare = async (): Promise<number> => {
     await options.underLock?.();
-    const total = session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
-    const tracker = new JobTracker(session.dir, session.migrationId, stage, total);
-    await tracker.begin();
+    return session.inspection.datasets.reduce((n, d) => n + d.rows, 0);
+  };
+  return runTrackedJob({ dir: session.dir, migrationId: session.migrationId, stage, holder: `import --stage ${stage}` }, prepare, (tracker) => {
     options.onStarted?.(tracker);
-    try {
-      const result = await runImport({
-        dir: session.dir,
-        inspection: session.inspection,
-        mapping: session.mapping,
-        client: options.client,
-        policy: options.policy,
-        stage,
-        ...(options.since ? { since: options.since } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        onProgress: (p) => {
-          tracker.progress(p);
-          options.onProgress?.(p, tracker);
-        },
-      });
-      await tracker.end(result);
-      return result;
-    } catch (error) {
-      await tracker.end(undefined, error);
-      throw error;
-    }
-  } finally {
-    await lock.release();
-  }
+    return runImport({
+      dir: session.dir,
+      inspection: session.inspection,
+      mapping: session.mapping,
+      client: options.client,
+      policy: options.policy,
+      stage,
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) => {
+        tracker.progress(p);
+        options.onProgress?.(p, tracker);
+      },
+    });
+  });
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Counts, ImportResult, Phase, Progress, Stage } from './engine.js';
+import { MigrationLock } from './lock.js';
 import { writeFileAtomic } from './store.js';
 
 export const STATUS_FILE = 'status.json';
@@ -134,5 +135,32 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A job of a migration (an import stage, a rollback): under its lock, so a second one from any process is refused,
+ * and in status.json from its start to its end, whatever that end is. `prepare` runs under the lock first and gives
+ * the job's row count.
+ */
+export async function runTrackedJob<R extends { cancelled: boolean; counts?: ImportResult['counts'] }>(
+  job: { dir: string; migrationId: string; stage: JobStatus['stage']; holder: string },
+  prepare: () => Promise<number>,
+  work: (tracker: JobTracker) => Promise<R>,
+): Promise<R> {
+  const lock = await MigrationLock.acquire(job.dir, job.holder);
+  try {
+    const tracker = new JobTracker(job.dir, job.migrationId, job.stage, await prepare());
+    await tracker.begin();
+    try {
+      const result = await work(tracker);
+      await tracker.end(result);
+      return result;
+    } catch (error) {
+      await tracker.end(undefined, error);
+      throw error;
+    }
+  } finally {
+    await lock.release();
   }
 }

@@ -11,9 +11,8 @@ import type { TwentyClient } from '../twenty/client.js';
 import { isIn, where } from '../twenty/filters.js';
 import type { TwentyRecord } from '../twenty/records.js';
 import { JOURNAL_FILE, PHASE_OBJECT, readJournalState, stateKey, type Phase, type RowOutcome } from './engine.js';
-import { JobTracker } from './job.js';
+import { runTrackedJob } from './job.js';
 import { Journal, scanJournal } from './journal.js';
-import { MigrationLock } from './lock.js';
 import { holdsValue, pluralOf } from './matching.js';
 
 /** Later records point to earlier ones: undo opportunities first, companies last. */
@@ -191,30 +190,20 @@ export async function runRollbackJob(
   client: TwentyClient,
   options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; removeSchema?: boolean } = {},
 ): Promise<RollbackResult> {
-  const lock = await MigrationLock.acquire(dir, 'rollback');
-  try {
-    const total = (await planRollback(dir)).reduce((n, p) => n + p.destroy + p.restore, 0);
-    const tracker = new JobTracker(dir, migrationId, 'rollback', total);
-    await tracker.begin();
-    try {
-      const result = await runRollback(dir, client, {
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.removeSchema ? { removeSchema: true } : {}),
-        onProgress: (done) => {
-          tracker.advance(done);
-          options.onProgress?.(done, total);
-        },
-      });
-      for (const e of result.errored.slice(0, 5)) tracker.error(`${e.phase} ${e.key}: ${e.reason}`);
-      await tracker.end({ cancelled: result.cancelled });
-      return result;
-    } catch (error) {
-      await tracker.end(undefined, error);
-      throw error;
-    }
-  } finally {
-    await lock.release();
-  }
+  let total = 0;
+  const prepare = async (): Promise<number> => (total = (await planRollback(dir)).reduce((n, p) => n + p.destroy + p.restore, 0));
+  return runTrackedJob({ dir, migrationId, stage: 'rollback', holder: 'rollback' }, prepare, async (tracker) => {
+    const result = await runRollback(dir, client, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.removeSchema ? { removeSchema: true } : {}),
+      onProgress: (done) => {
+        tracker.advance(done);
+        options.onProgress?.(done, total);
+      },
+    });
+    for (const e of result.errored.slice(0, 5)) tracker.error(`${e.phase} ${e.key}: ${e.reason}`);
+    return result;
+  });
 }
 
 /**
